@@ -1,0 +1,28 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _testdata_dir() -> Path:
+    env = os.environ.get("AWS_SES_TESTDATA")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "testdata"
+
+
+@pytest.fixture(scope="session")
+def testdata_dir() -> Path:
+    """The shared official test data (SigV4 suite, endpoint rule cases).
+
+    It lives beside the checkout, in ``../shared/testdata`` (or wherever
+    ``AWS_SES_TESTDATA`` points); tests that need it skip when it is absent.
+    """
+    path = _testdata_dir()
+    if not path.is_dir():
+        pytest.skip(f"official test data not found at {path} (set AWS_SES_TESTDATA)")
+    return path
