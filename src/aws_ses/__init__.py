@@ -1,0 +1,66 @@
+"""aws-ses: a typed, fast client for the whole Amazon SES v2 API, sync and async.
+
+Names are imported on first use, so ``import aws_ses`` stays cheap and pulls
+in neither aiohttp nor any optional extra.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from aws_ses._version import __version__
+
+if TYPE_CHECKING:
+    from aws_ses.async_client import AsyncSesClient
+    from aws_ses.auth import Credentials
+    from aws_ses.client import SesClient
+    from aws_ses.config import SesConfig
+    from aws_ses.errors import (
+        CircuitOpenError,
+        CredentialsError,
+        MessageRejected,
+        NotFoundException,
+        SesError,
+        SesServiceError,
+        SesTimeoutError,
+        SesTransportError,
+        SesValidationError,
+        TooManyRequestsException,
+    )
+    from aws_ses.mime import Attachment
+    from aws_ses.transport import MockTransport
+
+_LAZY = {
+    "SesClient": "aws_ses.client",
+    "AsyncSesClient": "aws_ses.async_client",
+    "SesConfig": "aws_ses.config",
+    "Credentials": "aws_ses.auth.credentials",
+    "Attachment": "aws_ses.mime",
+    "MockTransport": "aws_ses.transport.mock",
+    "SesError": "aws_ses.errors",
+    "SesServiceError": "aws_ses.errors",
+    "SesValidationError": "aws_ses.errors",
+    "CredentialsError": "aws_ses.errors",
+    "SesTransportError": "aws_ses.errors",
+    "SesTimeoutError": "aws_ses.errors",
+    "CircuitOpenError": "aws_ses.errors",
+    "MessageRejected": "aws_ses.errors",
+    "NotFoundException": "aws_ses.errors",
+    "TooManyRequestsException": "aws_ses.errors",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aws_ses' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,1 @@
+"""Generated code. Do not edit by hand; run `python -m tools.codegen`."""

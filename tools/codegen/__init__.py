@@ -1,0 +1,1 @@
+"""Code generators. Run ``python -m tools.codegen`` (``--check`` to verify)."""
