@@ -50,7 +50,9 @@ def _strategy(name: str, depth: int = 0) -> st.SearchStrategy[Any]:
     if kind == "structure":
         if depth > 4:
             return st.just({})
-        required = {m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire in sh.required}
+        required = {
+            m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire in sh.required
+        }
         optional = {
             m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire not in sh.required
         }

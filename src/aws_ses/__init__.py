@@ -12,24 +12,22 @@ from typing import TYPE_CHECKING, Any
 from aws_ses._version import __version__
 
 if TYPE_CHECKING:
-    from aws_ses.async_client import AsyncSesClient
-    from aws_ses.auth import Credentials
-    from aws_ses.client import SesClient
-    from aws_ses.config import SesConfig
-    from aws_ses.errors import (
-        CircuitOpenError,
-        CredentialsError,
-        MessageRejected,
-        NotFoundException,
-        SesError,
-        SesServiceError,
-        SesTimeoutError,
-        SesTransportError,
-        SesValidationError,
-        TooManyRequestsException,
-    )
-    from aws_ses.mime import Attachment
-    from aws_ses.transport import MockTransport
+    from aws_ses.async_client import AsyncSesClient as AsyncSesClient
+    from aws_ses.auth.credentials import Credentials as Credentials
+    from aws_ses.client import SesClient as SesClient
+    from aws_ses.config import SesConfig as SesConfig
+    from aws_ses.errors import CircuitOpenError as CircuitOpenError
+    from aws_ses.errors import CredentialsError as CredentialsError
+    from aws_ses.errors import MessageRejected as MessageRejected
+    from aws_ses.errors import NotFoundException as NotFoundException
+    from aws_ses.errors import SesError as SesError
+    from aws_ses.errors import SesServiceError as SesServiceError
+    from aws_ses.errors import SesTimeoutError as SesTimeoutError
+    from aws_ses.errors import SesTransportError as SesTransportError
+    from aws_ses.errors import SesValidationError as SesValidationError
+    from aws_ses.errors import TooManyRequestsException as TooManyRequestsException
+    from aws_ses.mime import Attachment as Attachment
+    from aws_ses.transport.mock import MockTransport as MockTransport
 
 _LAZY = {
     "SesClient": "aws_ses.client",

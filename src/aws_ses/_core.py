@@ -89,7 +89,7 @@ class ClientCore:
             return creds
         with self._lock:
             creds = self._provider.load()
-            if creds is None:
+            if not isinstance(creds, Credentials):
                 from aws_ses.errors import CredentialsError
 
                 raise CredentialsError("no credentials found")
@@ -124,9 +124,7 @@ class ClientCore:
                 "which this version does not support yet",
                 code="UnsupportedSigningScheme",
             )
-        self.signer.sign(
-            request, self.credentials(), region=endpoint.signing_region or self.region
-        )
+        self.signer.sign(request, self.credentials(), region=endpoint.signing_region or self.region)
 
     @staticmethod
     def parse(op: Operation, response: HttpResponse) -> Any:

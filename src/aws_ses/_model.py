@@ -10,10 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Member", "Operation", "Paginator", "Shape", "ShapeKind", "operation", "operation_names", "shape"]
+__all__ = [
+    "Member",
+    "Operation",
+    "Paginator",
+    "Shape",
+    "ShapeKind",
+    "operation",
+    "operation_names",
+    "shape",
+]
 
 ShapeKind = Literal[
-    "structure", "list", "map", "string", "integer", "long", "double", "boolean", "timestamp", "blob"
+    "structure",
+    "list",
+    "map",
+    "string",
+    "integer",
+    "long",
+    "double",
+    "boolean",
+    "timestamp",
+    "blob",
 ]
 
 

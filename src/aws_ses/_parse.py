@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import logging
+import re
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -13,8 +15,10 @@ from aws_ses.transport.base import HttpResponse
 
 __all__ = ["parse_error", "parse_response", "request_id_of"]
 
+logger = logging.getLogger("aws_ses")
 
-@lru_cache(maxsize=None)
+
+@cache
 def _decoder(output: str) -> msgspec.json.Decoder[Any]:
     from aws_ses._generated import types
 
@@ -33,15 +37,71 @@ def parse_response(op: Operation, response: HttpResponse) -> Any:
         raise parse_error(response)
     if op.output is None:
         return None
+    body = response.body or b"{}"
     try:
-        return _decoder(op.output).decode(response.body or b"{}")
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise SesError(
-            f"could not decode the {op.name} response: {exc}",
-            code="ResponseDecodeError",
-            status=response.status,
-            request_id=request_id_of(response),
-        ) from None
+        return _decoder(op.output).decode(body)
+    except msgspec.ValidationError:
+        result = _decode_dropping_bad_fields(op.output, body)
+        if result is not None:
+            return result
+        exc: Exception = msgspec.ValidationError("response does not match the model")
+    except msgspec.DecodeError as error:
+        exc = error
+    raise SesError(
+        f"could not decode the {op.name} response: {exc}",
+        code="ResponseDecodeError",
+        status=response.status,
+        request_id=request_id_of(response),
+    )
+
+
+_PATH_PART = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")
+
+
+def _decode_dropping_bad_fields(output: str, body: bytes) -> Any:
+    """Decode a response with fields of the wrong type left out.
+
+    A field whose value does not match the model (a server bug, or a change
+    AWS made) should not cost the caller the whole response: the field is
+    dropped, logged, and decoding tried again.
+    """
+    from aws_ses._generated import types
+
+    try:
+        raw = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
+    target = getattr(types, output)
+    for _ in range(32):
+        try:
+            return msgspec.convert(raw, target, strict=False)
+        except msgspec.ValidationError as error:
+            where = str(error).rsplit(" - at `", 1)
+            if len(where) != 2 or not _drop(raw, where[1].rstrip("`")):
+                return None
+            logger.warning("dropped a %s field that does not match the model: %s", output, error)
+    return None
+
+
+def _drop(raw: Any, path: str) -> bool:
+    parts = [(m.group(1), m.group(2)) for m in _PATH_PART.finditer(path.removeprefix("$"))]
+    if not parts:
+        return False
+    node = raw
+    for key, index in parts[:-1]:
+        try:
+            node = node[key] if key is not None else node[int(index)]
+        except (KeyError, IndexError, TypeError):
+            return False
+    key, index = parts[-1]
+    try:
+        if key is not None:
+            del node[key]
+        else:
+            del node[int(index)]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return True
 
 
 def _clean_code(code: str) -> str:
@@ -59,6 +119,9 @@ def parse_error(response: HttpResponse) -> SesServiceError:
             decoded = None
         if isinstance(decoded, dict):
             body = decoded
+    if not body and response.body.lstrip().startswith(b"<"):
+        # Some AWS front ends (and emulators) answer auth failures in XML.
+        body = _xml_error(response.body)
     code = response.headers.get("x-amzn-errortype", "")
     if not code:
         raw = body.get("__type") or body.get("code") or body.get("Code") or ""
@@ -66,7 +129,7 @@ def parse_error(response: HttpResponse) -> SesServiceError:
     code = _clean_code(code)
     message = body.get("message") or body.get("Message") or body.get("errorMessage")
     if not isinstance(message, str):
-        message = _text_snippet(response) if not body else ""
+        message = _text_snippet(response) if not code else ""
     details = {
         k: v
         for k, v in body.items()
@@ -81,10 +144,19 @@ def parse_error(response: HttpResponse) -> SesServiceError:
     )
 
 
+def _xml_error(data: bytes) -> dict[str, Any]:
+    """``<Error><Code>..</Code><Message>..</Message></Error>`` anywhere in an XML body."""
+    text = data[:20000].decode("utf-8", "replace")
+    found: dict[str, Any] = {}
+    for tag in ("Code", "Message"):
+        match = re.search(rf"<{tag}>(.*?)</{tag}>", text, re.S)
+        if match:
+            found[tag] = match.group(1).strip()
+    return found
+
+
 def _text_snippet(response: HttpResponse) -> str:
     """A short plain-text hint from a non-JSON body (an HTML error page, say)."""
-    import re
-
     text = response.body[:2000].decode("utf-8", "replace")
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
     if title:

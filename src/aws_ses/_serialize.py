@@ -172,18 +172,16 @@ def _structure(value: Any, sh: Shape, path: str) -> dict[str, Any]:
                 out[m.wire] = to_wire(v, shape(m.shape), prefix + m.py)
     elif isinstance(value, Mapping):
         for key, v in value.items():
-            m = sh.lookup(key) if isinstance(key, str) else None
-            if m is None:
+            found = sh.lookup(key) if isinstance(key, str) else None
+            if found is None:
                 known = ", ".join(x.py for x in sh.members)
                 raise SesValidationError(
                     prefix + str(key), f"unknown member of {sh.name} (known: {known})"
                 )
             if v is not None:
-                out[m.wire] = to_wire(v, shape(m.shape), prefix + m.py)
+                out[found.wire] = to_wire(v, shape(found.shape), prefix + found.py)
     else:
-        raise SesValidationError(
-            path, f"expected {sh.name} or a dict, got {_type_name(value)}"
-        )
+        raise SesValidationError(path, f"expected {sh.name} or a dict, got {_type_name(value)}")
     for wire in sh.required:
         if wire not in out:
             member = sh.lookup(wire)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property, partial
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_ses._core import ClientCore
 from aws_ses._generated.sync_operations import SyncOperations
 from aws_ses._generated.sync_services import ServiceAccessors
 from aws_ses.config import SesConfig
 from aws_ses.transport.base import Transport
+
+if TYPE_CHECKING:
+    from aws_ses._generated.types import (
+        CreateEmailTemplateResponse,
+        SendEmailResponse,
+        UpdateEmailTemplateResponse,
+    )
+    from aws_ses.bulk import BulkEmailBuilder, BulkEntry, BulkResult
+    from aws_ses.email_builder import EmailBuilder
+    from aws_ses.health import HealthStatus
+    from aws_ses.template_builder import TemplateBuilder, TemplatesService
 
 __all__ = ["SesClient"]
 
@@ -87,6 +99,87 @@ class SesClient(SyncOperations, ServiceAccessors):
                 return
             seen.add(token)
             params[in_token] = token
+
+    # ------------------------------------------------------------ sending helpers
+    # The logic lives in aws_ses.email_builder, .bulk, .template_builder and
+    # .health, shared with the async client; these only bind it to _invoke.
+
+    @cached_property
+    def templates(self) -> TemplatesService:
+        """The template operations, plus ``render_locally``."""
+        from aws_ses.template_builder import TemplatesService
+
+        return TemplatesService(self)
+
+    def email_builder(self) -> EmailBuilder[SendEmailResponse]:
+        """A fluent builder for one message; ``.send()`` calls ``SendEmail``."""
+        from aws_ses.email_builder import EmailBuilder
+
+        return EmailBuilder(partial(self._invoke, "send_email"))
+
+    def send_templated_email(
+        self,
+        from_: str,
+        to: str | Iterable[str],
+        template_name: str,
+        template_data: Any,
+        *,
+        configuration_set: str | None = None,
+        tags: Mapping[str, str] | Iterable[Any] | None = None,
+        cc: str | Iterable[str] | None = None,
+        bcc: str | Iterable[str] | None = None,
+        reply_to: str | Iterable[str] | None = None,
+    ) -> SendEmailResponse:
+        """Send the stored template ``template_name`` rendered with ``template_data``."""
+        from aws_ses.email_builder import templated_email
+
+        return templated_email(
+            self.email_builder(), from_, to, template_name, template_data,
+            configuration_set=configuration_set, tags=tags, cc=cc, bcc=bcc, reply_to=reply_to,
+        ).send()  # fmt: skip
+
+    def bulk_email_builder(self) -> BulkEmailBuilder[BulkResult]:
+        """A fluent builder for a templated bulk send of any size."""
+        from aws_ses.bulk import BulkEmailBuilder, run_bulk
+
+        return BulkEmailBuilder(partial(run_bulk, self._invoke))
+
+    def send_bulk(
+        self,
+        from_: str,
+        template_name: str,
+        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        *,
+        default_template_data: Any = None,
+        configuration_set: str | None = None,
+        default_tags: Mapping[str, str] | None = None,
+        chunk_size: int = 50,
+    ) -> BulkResult:
+        """Send a template to any number of entries, 50 per ``SendBulkEmail`` call."""
+        from aws_ses.bulk import BulkSend, run_bulk
+
+        return run_bulk(self._invoke, BulkSend.create(
+            from_, template_name, entries, default_template_data=default_template_data,
+            configuration_set=configuration_set, default_tags=default_tags, chunk_size=chunk_size,
+        ))  # fmt: skip
+
+    def template_builder(
+        self, name: str
+    ) -> TemplateBuilder[CreateEmailTemplateResponse, UpdateEmailTemplateResponse]:
+        """A builder for template ``name``; ``.create()`` / ``.update()`` store it."""
+        from aws_ses.template_builder import TemplateBuilder
+
+        return TemplateBuilder(
+            name,
+            create=partial(self._invoke, "create_email_template"),
+            update=partial(self._invoke, "update_email_template"),
+        )
+
+    def health_check(self) -> HealthStatus:
+        """Reachability, credentials, sending status and quota from ``GetAccount``; never raises."""
+        from aws_ses.health import check_health
+
+        return check_health(self._invoke)
 
     def close(self) -> None:
         """Release pooled connections (only those of a transport the client created)."""

@@ -74,7 +74,9 @@ class SesConfig:
         for name in ("timeout", "connect_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise SesValidationError(name, f"must be a positive number of seconds, not {value!r}")
+                raise SesValidationError(
+                    name, f"must be a positive number of seconds, not {value!r}"
+                )
         if (
             isinstance(self.max_pool_connections, bool)
             or not isinstance(self.max_pool_connections, int)

@@ -82,7 +82,12 @@ class Model:
         """Paging members: from botocore's paginators, else any NextToken pair."""
         conf = self.paginators.get(op)
         if conf:
-            return (conf["input_token"], conf["output_token"], conf["result_key"], conf.get("limit_key"))
+            return (
+                conf["input_token"],
+                conf["output_token"],
+                conf["result_key"],
+                conf.get("limit_key"),
+            )
         spec = self.operations[op]
         if "input" not in spec or "output" not in spec:
             return None
@@ -321,11 +326,14 @@ def _methods(model: Model, op: str, name: str, target: str, is_async: bool) -> l
 
 
 def gen_operations(model: Model, is_async: bool) -> str:
-    cls, base = ("AsyncOperations", "AsyncInvoker") if is_async else ("SyncOperations", "SyncInvoker")
+    cls, base = (
+        ("AsyncOperations", "AsyncInvoker") if is_async else ("SyncOperations", "SyncInvoker")
+    )
     iters = "AsyncIterator" if is_async else "Iterator"
+    flavour = "async" if is_async else "sync"
     lines = [
         model.header,
-        f'"""Every SES v2 operation as a method of the {"async" if is_async else "sync"} client (generated)."""',
+        f'"""Every SES v2 operation as a method of the {flavour} client (generated)."""',
         "",
         "from __future__ import annotations",
         "",
@@ -342,7 +350,7 @@ def gen_operations(model: Model, is_async: bool) -> str:
         "",
         "",
         f"class {cls}({base}):",
-        f'    """Every SES v2 operation, named as boto3 names it."""',
+        '    """Every SES v2 operation, named as boto3 names it."""',
     ]
     for op in sorted(model.operations):
         lines += _methods(model, op, model.op_py_name(op), "self", is_async)
@@ -371,10 +379,11 @@ def gen_services(model: Model, is_async: bool) -> str:
     if missing or extra or dupes:
         raise SystemExit(f"groups.py is out of date: missing={missing} extra={extra} dupes={dupes}")
     prefix, base = ("Async", "AsyncInvoker") if is_async else ("", "SyncInvoker")
+    flavour = "async" if is_async else "sync"
     iters = "AsyncIterator" if is_async else "Iterator"
     lines = [
         model.header,
-        f'"""Resource groups of the {"async" if is_async else "sync"} client: friendly names (generated)."""',
+        f'"""Resource groups of the {flavour} client: friendly names (generated)."""',
         "",
         "from __future__ import annotations",
         "",

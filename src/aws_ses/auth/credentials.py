@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NoReturn
 
 __all__ = ["Credentials"]
 
@@ -67,5 +68,5 @@ class Credentials:
     def __hash__(self) -> int:
         return hash((self.access_key_id, self._session_token is not None))
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("Credentials cannot be pickled (they hold a secret)")

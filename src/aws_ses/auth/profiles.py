@@ -184,7 +184,8 @@ def _parse(text: str, path: Path) -> list[tuple[str, int, Section]]:
             if not close or not name or (rest and rest[0] not in "#;"):
                 raise _fail(path, lineno, "expected a '[section]' header")
             if name in seen:
-                raise _fail(path, lineno, f"section [{name}] repeats the one at line {seen[name]}")
+                # Unnamed for the same reason as keys below.
+                raise _fail(path, lineno, f"repeats the section header at line {seen[name]}")
             seen[name] = lineno
             values = {}
             key_lines = {}

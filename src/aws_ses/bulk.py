@@ -1,0 +1,661 @@
+"""Templated bulk sending: any number of entries, 50 per ``SendBulkEmail`` call.
+
+The pure part (checking entries, splitting them into calls, turning each
+call's answer or failure into per-entry results, choosing what may be sent
+again) is written once here; the sync and async clients differ only in the
+small loops :func:`run_bulk` and :func:`run_bulk_async` that make the calls.
+
+Every entry is checked before the first call, so a bad entry at position
+1,200 never leaves 1,199 mails sent and the rest not. Results come back in
+the caller's order, one per entry, whatever happened to its call:
+
+* a call SES answered gives each entry SES's own status (``SUCCESS``,
+  ``MESSAGE_REJECTED``, ``TRANSIENT_FAILURE``, ...);
+* a throttled call (``TooManyRequestsException`` for the sending rate) marks
+  its entries ``ACCOUNT_THROTTLED``; over the daily quota,
+  ``ACCOUNT_DAILY_QUOTA_EXCEEDED`` (waiting seconds will not help);
+* a call that never left this machine (``SesTransportError`` with
+  ``sent=False``) marks them ``TRANSIENT_FAILURE``;
+* a call that may have reached SES (``sent=True``: a read timeout, a reset
+  connection) marks them ``UNKNOWN``, *not* transient: SES has no
+  idempotency token, so sending them again could deliver twice;
+* any other error marks them ``FAILED`` with the error code.
+
+``retry_failed()`` sends again only the entries whose status is transient
+(``TRANSIENT_FAILURE``, ``ACCOUNT_THROTTLED``) and never one that succeeded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Generic, TypeVar, overload
+
+from aws_ses._model import operation
+from aws_ses._serialize import MAX_RECIPIENTS, build_request
+from aws_ses.email_builder import (
+    _check_headers,
+    _check_tags,
+    _encode_header_value,
+    _tag_pairs,
+    encode_template_data,
+)
+from aws_ses.errors import (
+    DailyQuotaExceeded,
+    SesError,
+    SesTransportError,
+    SesValidationError,
+    TooManyRequestsException,
+)
+from aws_ses.mime import format_address, normalize_address
+
+__all__ = [
+    "MAX_BULK_ENTRIES",
+    "TRANSIENT_STATUSES",
+    "AsyncBulkResult",
+    "BulkEmailBuilder",
+    "BulkEntry",
+    "BulkEntryResult",
+    "BulkResult",
+    "BulkSend",
+    "plan_chunks",
+    "run_bulk",
+    "run_bulk_async",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_BULK_ENTRIES = 50  # entries per SendBulkEmail call (SES limit)
+#: Entry statuses worth sending again: nothing was delivered, and SES said so.
+TRANSIENT_STATUSES = frozenset({"TRANSIENT_FAILURE", "ACCOUNT_THROTTLED"})
+SUCCESS = "SUCCESS"
+UNKNOWN = "UNKNOWN"
+
+Invoke = Callable[[str, dict[str, Any]], Any]
+AsyncInvoke = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):  # one address, not its letters
+        return [value]
+    return list(value)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkEntry:
+    """One recipient group of a bulk send.
+
+    ``to``/``cc``/``bcc`` take a list of addresses (a single string is one
+    address). ``template_data`` replaces the default data for this entry: a
+    mapping, JSON text, a msgspec Struct or a dataclass instance. ``tags``
+    and ``headers`` replace the defaults of the same name.
+    """
+
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    template_data: Any = None
+    tags: Mapping[str, str] | None = None
+    headers: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        # Accept a lone string or any iterable; store lists.
+        for name in ("to", "cc", "bcc"):
+            object.__setattr__(self, name, _as_list(getattr(self, name)))
+
+    @classmethod
+    def of(cls, value: BulkEntry | Mapping[str, Any] | str) -> BulkEntry:
+        """An entry from an entry, a mapping of its fields, or one address."""
+        if isinstance(value, BulkEntry):
+            return value
+        if isinstance(value, str):
+            return cls(to=[value])
+        if isinstance(value, Mapping):
+            unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
+            if unknown:
+                raise SesValidationError(
+                    ", ".join(sorted(unknown)),
+                    "not a BulkEntry field (to, cc, bcc, template_data, tags, headers)",
+                )
+            return cls(**value)
+        raise TypeError(f"a bulk entry is a BulkEntry, a mapping or an address, not {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class BulkEntryResult:
+    """What happened to one entry.
+
+    ``index`` is its position in the caller's list. ``status`` is SES's
+    ``BulkEmailStatus`` (or ``UNKNOWN``, see the module notes); ``error`` the
+    SES error code, ``message`` a human explanation. ``transient`` says
+    whether ``retry_failed()`` will send it again; ``attempts`` counts the
+    calls that carried it.
+    """
+
+    index: int
+    entry: BulkEntry
+    status: str
+    message_id: str | None = None
+    error: str | None = None
+    message: str | None = None
+    transient: bool = False
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.status == SUCCESS
+
+
+def plan_chunks(items: Sequence[T], size: int = MAX_BULK_ENTRIES) -> list[list[T]]:
+    """Split ``items`` into consecutive calls of at most ``size`` (1 to 50), in order."""
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_BULK_ENTRIES:
+        raise SesValidationError(
+            "chunk_size", f"must be an integer from 1 to {MAX_BULK_ENTRIES}, not {size!r}"
+        )
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def _prefixed(prefix: str, fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except SesValidationError as exc:
+        raise SesValidationError(prefix + exc.field, exc.problem) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    positions: list[int]
+    entries: list[BulkEntry]
+    params: dict[str, Any]
+
+
+_ENTRY_PATH = re.compile(r"^bulk_email_entries\[(\d+)\]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BulkSend:
+    """A checked-on-send description of a bulk send; the builders make these.
+
+    ``positions`` maps each entry to its index in the caller's list (it is
+    set when a retry sends a subset).
+    """
+
+    from_: str
+    template: str
+    entries: tuple[BulkEntry, ...]
+    positions: tuple[int, ...] | None = None
+    default_template_data: str = "{}"
+    configuration_set: str | None = None
+    reply_to: tuple[str, ...] = ()
+    default_tags: Mapping[str, str] = field(default_factory=dict)
+    headers: tuple[tuple[str, str], ...] = ()
+    feedback_forwarding_email: str | None = None
+    chunk_size: int = MAX_BULK_ENTRIES
+    max_concurrency: int = 4
+
+    @classmethod
+    def create(
+        cls,
+        from_: str,
+        template_name: str,
+        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        *,
+        default_template_data: Any = None,
+        configuration_set: str | None = None,
+        default_tags: Mapping[str, str] | None = None,
+        reply_to: str | Iterable[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        feedback_forwarding_email: str | None = None,
+        chunk_size: int = MAX_BULK_ENTRIES,
+        max_concurrency: int = 4,
+    ) -> BulkSend:
+        """Build one from the arguments of ``client.send_bulk``."""
+        data = (
+            "{}"
+            if default_template_data is None
+            else encode_template_data(default_template_data, field="default_template_data")
+        )
+        return cls(
+            from_=from_,
+            template=template_name,
+            entries=tuple(BulkEntry.of(e) for e in entries),
+            default_template_data=data,
+            configuration_set=configuration_set,
+            default_tags=dict(default_tags or {}),
+            reply_to=tuple(_as_list(reply_to)),
+            headers=tuple((headers or {}).items()),
+            feedback_forwarding_email=feedback_forwarding_email,
+            chunk_size=chunk_size,
+            max_concurrency=max_concurrency,
+        )
+
+    def subset(self, positions: Sequence[int], entries: Sequence[BulkEntry]) -> BulkSend:
+        """The same send for some entries only (what a retry sends)."""
+        return dataclasses.replace(self, entries=tuple(entries), positions=tuple(positions))
+
+    def prepare(self) -> list[_Chunk]:
+        """Check everything and return the parameters of every call; no I/O.
+
+        Raises :class:`SesValidationError` naming the field, with entries
+        named by their index in the caller's list (``entries[1200].to[0]``).
+        """
+        if isinstance(self.max_concurrency, bool) or not (
+            isinstance(self.max_concurrency, int) and self.max_concurrency >= 1
+        ):
+            raise SesValidationError("max_concurrency", "must be a positive integer")
+        if not self.from_:
+            raise SesValidationError("from_", "a bulk send needs a sender: call from_()")
+        if not self.template:
+            raise SesValidationError("template", "a bulk send needs a template name")
+        # "Name <addr>" keeps its display name.
+        common: dict[str, Any] = {"FromEmailAddress": normalize_address(self.from_, field="from_")}
+        template: dict[str, Any] = {
+            "TemplateName": self.template,
+            "TemplateData": encode_template_data(
+                self.default_template_data, field="default_template_data"
+            ),
+        }
+        if self.headers:
+            template["Headers"] = _wire_headers(_check_headers(list(self.headers)))
+        common["DefaultContent"] = {"Template": template}
+        if self.reply_to:
+            common["ReplyToAddresses"] = [
+                normalize_address(a, field=f"reply_to[{i}]") for i, a in enumerate(self.reply_to)
+            ]
+        if self.default_tags:
+            common["DefaultEmailTags"] = _prefixed(
+                "default_", partial(_check_tags, self.default_tags)
+            )
+        if self.configuration_set is not None:
+            common["ConfigurationSetName"] = self.configuration_set
+        if self.feedback_forwarding_email is not None:
+            common["FeedbackForwardingEmailAddress"] = normalize_address(
+                self.feedback_forwarding_email, field="feedback_forwarding_email"
+            )
+        positions = self.positions or tuple(range(len(self.entries)))
+        pairs = list(zip(positions, self.entries, strict=True))
+        wire = {p: _prefixed(f"entries[{p}].", partial(_entry_wire, e)) for p, e in pairs}
+        op = operation("send_bulk_email")
+        chunks: list[_Chunk] = []
+        for group in plan_chunks(pairs, self.chunk_size):
+            params = dict(common, BulkEmailEntries=[wire[p] for p, _ in group])
+            chunk = _Chunk([p for p, _ in group], [e for _, e in group], params)
+            try:  # the full model check, so no call is made unless all would pass it
+                build_request(op, params, "https://validate.invalid")
+            except SesValidationError as exc:
+                # Name the entry by its index in the caller's list, not in the call.
+                match = _ENTRY_PATH.match(exc.field)
+                where = exc.field
+                if match:
+                    index = chunk.positions[int(match.group(1))]
+                    where = f"entries[{index}]" + exc.field[match.end() :]
+                raise SesValidationError(where, exc.problem) from None
+            chunks.append(chunk)
+        return chunks
+
+
+def _wire_headers(headers: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+
+
+def _entry_wire(entry: BulkEntry) -> dict[str, Any]:
+    destination: dict[str, list[str]] = {}
+    count = 0
+    for kind, wire_name in (("to", "ToAddresses"), ("cc", "CcAddresses"), ("bcc", "BccAddresses")):
+        addresses = getattr(entry, kind)
+        if addresses:
+            destination[wire_name] = [
+                normalize_address(a, field=f"{kind}[{i}]") for i, a in enumerate(addresses)
+            ]
+            count += len(addresses)
+    if count == 0:
+        raise SesValidationError("to", "an entry needs at least one recipient")
+    if count > MAX_RECIPIENTS:
+        raise SesValidationError(
+            "destination", f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per entry"
+        )
+    out: dict[str, Any] = {"Destination": destination}
+    if entry.template_data is not None:
+        out["ReplacementEmailContent"] = {
+            "ReplacementTemplate": {
+                "ReplacementTemplateData": encode_template_data(entry.template_data)
+            }
+        }
+    if entry.tags:
+        out["ReplacementTags"] = _check_tags(dict(_tag_pairs(entry.tags)))
+    if entry.headers:
+        out["ReplacementHeaders"] = _wire_headers(_check_headers(list(entry.headers.items())))
+    return out
+
+
+def _failure_status(exc: SesError) -> tuple[str, bool]:
+    """(status, transient) for every entry of a call that raised ``exc``."""
+    if isinstance(exc, DailyQuotaExceeded):
+        return "ACCOUNT_DAILY_QUOTA_EXCEEDED", False
+    if isinstance(exc, TooManyRequestsException):
+        return "ACCOUNT_THROTTLED", True
+    if isinstance(exc, SesTransportError):
+        # sent=True: SES may have accepted the call; sending again risks duplicates.
+        return ("TRANSIENT_FAILURE", True) if not exc.sent else (UNKNOWN, False)
+    return "FAILED", False
+
+
+def _chunk_results(chunk: _Chunk, outcome: Any) -> list[BulkEntryResult]:
+    """Per-entry results of one call, from its response or its exception."""
+    pairs = zip(chunk.positions, chunk.entries, strict=True)
+    if isinstance(outcome, SesError):
+        status, transient = _failure_status(outcome)
+        return [
+            BulkEntryResult(
+                p, e, status, error=outcome.code, message=outcome.message, transient=transient
+            )
+            for p, e in pairs
+        ]
+    rows = list(getattr(outcome, "bulk_email_entry_results", None) or ())
+    results: list[BulkEntryResult] = []
+    for i, (p, e) in enumerate(pairs):
+        if i >= len(rows):  # SES answers one row per entry; never guess a success
+            results.append(
+                BulkEntryResult(p, e, UNKNOWN, message="SES returned no result for this entry")
+            )
+            continue
+        row = rows[i]
+        status = row.status or UNKNOWN
+        results.append(
+            BulkEntryResult(
+                p,
+                e,
+                status,
+                message_id=row.message_id,
+                error=row.error if status != SUCCESS else None,
+                transient=status in TRANSIENT_STATUSES,
+            )
+        )
+    return results
+
+
+class _BulkResultBase:
+    """What :class:`BulkResult` and :class:`AsyncBulkResult` share (all but I/O)."""
+
+    __slots__ = ("_request", "calls", "results")
+
+    def __init__(self, results: list[BulkEntryResult], calls: int, request: BulkSend) -> None:
+        self.results = sorted(results, key=lambda r: r.index)
+        self.calls = calls
+        self._request = request
+
+    @property
+    def succeeded(self) -> list[BulkEntryResult]:
+        return [r for r in self.results if r.status == SUCCESS]
+
+    @property
+    def failed(self) -> list[BulkEntryResult]:
+        """Every entry that did not succeed (transient or not)."""
+        return [r for r in self.results if r.status != SUCCESS]
+
+    @property
+    def transient(self) -> list[BulkEntryResult]:
+        """The failed entries ``retry_failed()`` would send again."""
+        return [r for r in self.results if r.transient]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status == SUCCESS for r in self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[BulkEntryResult]:
+        return iter(self.results)
+
+    @overload
+    def __getitem__(self, index: int) -> BulkEntryResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[BulkEntryResult]: ...
+    def __getitem__(self, index: int | slice) -> BulkEntryResult | list[BulkEntryResult]:
+        return self.results[index]
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(entries={len(self.results)}, "
+            f"succeeded={len(self.succeeded)}, failed={len(self.failed)}, calls={self.calls})"
+        )
+
+    def _retry_request(self) -> BulkSend | None:
+        again = self.transient
+        if not again:
+            return None
+        return self._request.subset([r.index for r in again], [r.entry for r in again])
+
+    def _merged(self, retry: _BulkResultBase) -> tuple[list[BulkEntryResult], int]:
+        by_index = {r.index: r for r in self.results}
+        for r in retry.results:
+            by_index[r.index] = dataclasses.replace(r, attempts=by_index[r.index].attempts + 1)
+        return list(by_index.values()), self.calls + retry.calls
+
+
+class BulkResult(_BulkResultBase):
+    """Results of a bulk send on the sync client, in the caller's order.
+
+    ``calls`` counts the ``SendBulkEmail`` calls made (retries included).
+    """
+
+    __slots__ = ("_invoke",)
+
+    def __init__(
+        self, results: list[BulkEntryResult], calls: int, request: BulkSend, invoke: Invoke
+    ) -> None:
+        super().__init__(results, calls, request)
+        self._invoke = invoke
+
+    def retry_failed(self) -> BulkResult:
+        """Send the transient failures once more; return the merged result.
+
+        Entries that succeeded, or whose fate is unknown, are never sent again.
+        Throttled entries are better retried after a pause.
+        """
+        request = self._retry_request()
+        if request is None:
+            return self
+        results, calls = self._merged(run_bulk(self._invoke, request))
+        return BulkResult(results, calls, self._request, self._invoke)
+
+
+class AsyncBulkResult(_BulkResultBase):
+    """Results of a bulk send on the async client; ``await result.retry_failed()``."""
+
+    __slots__ = ("_invoke",)
+
+    def __init__(
+        self,
+        results: list[BulkEntryResult],
+        calls: int,
+        request: BulkSend,
+        invoke: AsyncInvoke,
+    ) -> None:
+        super().__init__(results, calls, request)
+        self._invoke = invoke
+
+    async def retry_failed(self) -> AsyncBulkResult:
+        """Send the transient failures once more (see :meth:`BulkResult.retry_failed`)."""
+        request = self._retry_request()
+        if request is None:
+            return self
+        results, calls = self._merged(await run_bulk_async(self._invoke, request))
+        return AsyncBulkResult(results, calls, self._request, self._invoke)
+
+
+def run_bulk(invoke: Invoke, request: BulkSend) -> BulkResult:
+    """Send ``request`` with a sync ``_invoke``, one call after the other."""
+    chunks = request.prepare()
+    results: list[BulkEntryResult] = []
+    for chunk in chunks:
+        try:
+            outcome = invoke("send_bulk_email", chunk.params)
+        except SesError as exc:
+            outcome = exc
+        results.extend(_chunk_results(chunk, outcome))
+    return BulkResult(results, len(chunks), request, invoke)
+
+
+async def run_bulk_async(invoke: AsyncInvoke, request: BulkSend) -> AsyncBulkResult:
+    """Send ``request`` with an async ``_invoke``, at most ``max_concurrency`` calls at once."""
+    chunks = request.prepare()
+    done: list[list[BulkEntryResult]] = [[] for _ in chunks]
+    todo = iter(range(len(chunks)))
+
+    # A fixed pool of workers pulling from one iterator bounds the calls in
+    # flight without creating a task per chunk (a million entries would be
+    # 20,000 tasks).
+    async def worker() -> None:
+        for i in todo:
+            try:
+                outcome = await invoke("send_bulk_email", chunks[i].params)
+            except SesError as exc:
+                outcome = exc
+            done[i] = _chunk_results(chunks[i], outcome)
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(min(request.max_concurrency, len(chunks))):
+            group.create_task(worker())
+    return AsyncBulkResult([r for part in done for r in part], len(chunks), request, invoke)
+
+
+class BulkEmailBuilder(Generic[R]):
+    """Collects a templated bulk send fluently; ``send()`` makes the calls.
+
+    ``client.bulk_email_builder()`` returns one whose ``send()`` returns a
+    :class:`BulkResult` (sync) or an awaitable :class:`AsyncBulkResult`.
+    """
+
+    def __init__(self, run: Callable[[BulkSend], R]) -> None:
+        self._run = run
+        self._from = ""
+        self._template = ""
+        self._default_data: str = "{}"
+        self._configuration_set: str | None = None
+        self._reply_to: list[str] = []
+        self._default_tags: dict[str, str] = {}
+        self._headers: list[tuple[str, str]] = []
+        self._feedback: str | None = None
+        self._entries: list[BulkEntry] = []
+        self._chunk_size = MAX_BULK_ENTRIES
+        self._max_concurrency = 4
+
+    def from_(self, email: str) -> BulkEmailBuilder[R]:
+        self._from = email
+        return self
+
+    def from_name(self, name: str, email: str) -> BulkEmailBuilder[R]:
+        """The sender with a display name (RFC 2047-encoded when not ASCII)."""
+        self._from = format_address(email, name, field="from_")
+        return self
+
+    def template(self, name: str) -> BulkEmailBuilder[R]:
+        self._template = name
+        return self
+
+    def default_template_data(self, data: Any) -> BulkEmailBuilder[R]:
+        """Data for entries without their own: a mapping, Struct, dataclass or JSON text."""
+        self._default_data = encode_template_data(data, field="default_template_data")
+        return self
+
+    def configuration_set(self, name: str) -> BulkEmailBuilder[R]:
+        self._configuration_set = name
+        return self
+
+    def reply_to(self, email: str) -> BulkEmailBuilder[R]:
+        self._reply_to.append(email)
+        return self
+
+    def reply_to_many(self, emails: Iterable[str]) -> BulkEmailBuilder[R]:
+        self._reply_to.extend(_as_list(emails))
+        return self
+
+    def default_tags(self, tags: Mapping[str, str]) -> BulkEmailBuilder[R]:
+        self._default_tags.update(tags)
+        return self
+
+    def default_tag(self, name: str, value: str) -> BulkEmailBuilder[R]:
+        self._default_tags[name] = value
+        return self
+
+    def header(self, name: str, value: str) -> BulkEmailBuilder[R]:
+        """A header on every message (an entry's ``headers`` may replace it)."""
+        self._headers.append((name, value))
+        return self
+
+    def feedback_forwarding_email(self, email: str) -> BulkEmailBuilder[R]:
+        self._feedback = email
+        return self
+
+    def chunk_size(self, size: int) -> BulkEmailBuilder[R]:
+        """Entries per call, 1 to 50 (default 50)."""
+        self._chunk_size = size
+        return self
+
+    def max_concurrency(self, calls: int) -> BulkEmailBuilder[R]:
+        """Calls in flight at once on the async client (default 4)."""
+        self._max_concurrency = calls
+        return self
+
+    def entry(
+        self,
+        to: str | Iterable[str] | None = None,
+        *,
+        cc: str | Iterable[str] | None = None,
+        bcc: str | Iterable[str] | None = None,
+        template_data: Any = None,
+        tags: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BulkEmailBuilder[R]:
+        self._entries.append(
+            BulkEntry(
+                to=_as_list(to),
+                cc=_as_list(cc),
+                bcc=_as_list(bcc),
+                template_data=template_data,
+                tags=tags,
+                headers=headers,
+            )
+        )
+        return self
+
+    def entries(
+        self, entries: Iterable[BulkEntry | Mapping[str, Any] | str]
+    ) -> BulkEmailBuilder[R]:
+        """Many entries: :class:`BulkEntry` objects, mappings of its fields, or addresses."""
+        self._entries.extend(BulkEntry.of(e) for e in entries)
+        return self
+
+    def build(self) -> BulkSend:
+        """The checked send (raises :class:`SesValidationError` naming the field)."""
+        request = self._request()
+        request.prepare()
+        return request
+
+    def _request(self) -> BulkSend:
+        return BulkSend(
+            from_=self._from,
+            template=self._template,
+            entries=tuple(self._entries),
+            default_template_data=self._default_data,
+            configuration_set=self._configuration_set,
+            reply_to=tuple(self._reply_to),
+            default_tags=dict(self._default_tags),
+            headers=tuple(self._headers),
+            feedback_forwarding_email=self._feedback,
+            chunk_size=self._chunk_size,
+            max_concurrency=self._max_concurrency,
+        )
+
+    def send(self) -> R:
+        """Check every entry, then send them all (awaitable on the async client)."""
+        return self._run(self._request())

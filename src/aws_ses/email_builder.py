@@ -1,0 +1,584 @@
+"""A fluent builder for one ``SendEmail`` call, shared by the sync and async clients.
+
+The builder only collects and checks; it never does I/O. ``build()`` returns
+the ``SendEmail`` parameters keyed by wire name, and ``send()`` hands them to
+the function the client gave it. The sync client passes a function that
+returns a ``SendEmailResponse``, the async client one that returns an
+awaitable of it, so one implementation serves both::
+
+    client.email_builder().from_("a@example.com").to("b@example.com") \\
+        .subject("Hi").text_body("Hello").send()          # sync
+    await aclient.email_builder()...send()                # async
+
+Which SES content type is used:
+
+* **Template** when ``template(name)`` was called (SES renders the message;
+  headers and attachments, inline ones included, travel beside it).
+* **Raw** when ``raw(True)`` was asked for, or when the message has inline
+  images: SES's Simple attachments cannot promise the ``multipart/related``
+  structure mail clients need to show an image in the HTML, so we compose
+  the MIME tree ourselves (:func:`aws_ses.mime.compose_message`).
+* **Simple** otherwise: SES composes the MIME from subject, bodies, custom
+  headers and attachments, which keeps requests small and readable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from email.header import Header
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from aws_ses._serialize import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS
+from aws_ses.errors import SesValidationError
+from aws_ses.mime import (
+    Attachment,
+    check_message_size,
+    compose_message,
+    estimated_encoded_size,
+    format_address,
+    normalize_address,
+)
+
+__all__ = [
+    "EmailBuilder",
+    "encode_template_data",
+    "templated_email",
+]
+
+R = TypeVar("R")
+
+_TAG_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_HEADER_NAME_RE = re.compile(r"[!-9;-~]{1,126}")  # printable ASCII without ':'
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab is allowed
+_HEADER_VALUE_MAX = 995
+_HEADER_LINE_MAX = 996  # name + value, as SES counts it
+# Headers the builder writes itself; setting them by hand would duplicate or
+# contradict what the builder produces, so point the caller at the right method.
+_MANAGED_HEADERS = {
+    "from": "from_() or from_name()",
+    "to": "to()",
+    "cc": "cc()",
+    "bcc": "bcc()",
+    "reply-to": "reply_to()",
+    "subject": "subject()",
+    "mime-version": "nothing (it is always 1.0)",
+    "content-type": "the body and attachment methods",
+    "content-transfer-encoding": "the body and attachment methods",
+    "content-disposition": "the attachment methods",
+}
+_TRANSFER_ENCODINGS = {
+    "base64": "BASE64",
+    "quoted-printable": "QUOTED_PRINTABLE",
+    "7bit": "SEVEN_BIT",
+}
+_UTF8 = "UTF-8"
+
+
+def encode_template_data(data: Any, *, field: str = "template_data") -> str:
+    """SES ``TemplateData``: ``data`` (a mapping, msgspec Struct or dataclass) as JSON.
+
+    A ``str`` or ``bytes`` is taken as JSON text already and only checked.
+    Anything that is not a JSON object raises :class:`SesValidationError`
+    naming ``field``, because SES accepts nothing else.
+    """
+    if isinstance(data, str | bytes | bytearray):
+        try:
+            decoded = msgspec.json.decode(data)
+        except msgspec.DecodeError as exc:
+            raise SesValidationError(field, f"is not valid JSON ({exc})") from None
+        if not isinstance(decoded, dict):
+            raise SesValidationError(
+                field, f"must be a JSON object, not a JSON {type(decoded).__name__}"
+            )
+        return data if isinstance(data, str) else bytes(data).decode("utf-8")
+    if dataclasses.is_dataclass(data) and isinstance(data, type):
+        raise SesValidationError(field, "pass a dataclass instance, not the class")
+    try:
+        encoded = msgspec.json.encode(data)
+    except (TypeError, msgspec.EncodeError) as exc:
+        raise SesValidationError(field, f"cannot be encoded as JSON ({exc})") from None
+    if not encoded.startswith(b"{"):
+        raise SesValidationError(field, f"must encode to a JSON object, not {type(data).__name__}")
+    return encoded.decode("utf-8")
+
+
+def _encode_header_value(value: str) -> str:
+    """RFC 2047 for non-ASCII values, on one line (SES takes printable ASCII only)."""
+    if value.isascii():
+        return value
+    # linesep="" keeps the encoded words on one line, separated by spaces.
+    return Header(value, "utf-8").encode(linesep="")
+
+
+def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    if len(headers) > MAX_CUSTOM_HEADERS:
+        raise SesValidationError(
+            "headers",
+            f"{len(headers)} custom headers; SES accepts at most {MAX_CUSTOM_HEADERS}",
+        )
+    out: list[tuple[str, str]] = []
+    for name, value in headers:
+        field = f"headers[{name}]"
+        if not _HEADER_NAME_RE.fullmatch(name):
+            raise SesValidationError(
+                field, "a header name is 1 to 126 printable ASCII characters without ':'"
+            )
+        managed = _MANAGED_HEADERS.get(name.lower())
+        if managed is not None:
+            raise SesValidationError(field, f"is set by the builder; use {managed}")
+        if "\r" in value or "\n" in value:
+            raise SesValidationError(field, "must not contain CR or LF characters")
+        if _CONTROL_RE.search(value):
+            raise SesValidationError(field, "must not contain control characters")
+        if not value:
+            raise SesValidationError(field, "must not be empty")
+        encoded = _encode_header_value(value)
+        if len(encoded) > _HEADER_VALUE_MAX or len(name) + len(encoded) > _HEADER_LINE_MAX:
+            raise SesValidationError(
+                field,
+                f"is too long once encoded ({len(encoded)} characters; SES allows "
+                f"{_HEADER_VALUE_MAX}, and {_HEADER_LINE_MAX} with the name)",
+            )
+        out.append((name, value))
+    return out
+
+
+def _check_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    for name, value in tags.items():
+        if not isinstance(name, str) or not _TAG_RE.fullmatch(name):
+            raise SesValidationError(
+                f"tags[{name}]",
+                "a tag name is 1 to 256 ASCII letters, digits, '_' or '-'",
+            )
+        if not isinstance(value, str) or not _TAG_RE.fullmatch(value):
+            raise SesValidationError(
+                f"tags[{name}]",
+                "a tag value is 1 to 256 ASCII letters, digits, '_' or '-'",
+            )
+    return [{"Name": name, "Value": value} for name, value in tags.items()]
+
+
+def _tag_pairs(
+    tags: Mapping[str, str] | Iterable[tuple[str, str] | Any],
+) -> list[tuple[str, str]]:
+    if isinstance(tags, Mapping):
+        return [(str(k), v) for k, v in tags.items()]
+    pairs: list[tuple[str, str]] = []
+    for item in tags:
+        if isinstance(item, tuple):
+            name, value = item
+        elif isinstance(item, Mapping):
+            name = item.get("name", item.get("Name"))
+            value = item.get("value", item.get("Value"))
+        else:  # a MessageTag struct, or anything shaped like one
+            name, value = getattr(item, "name", None), getattr(item, "value", None)
+        pairs.append((name, value))
+    return pairs
+
+
+def _attachment_wire(att: Attachment) -> dict[str, Any]:
+    """An :class:`Attachment` as an SES v2 ``Attachment`` member (Simple/Template)."""
+    wire: dict[str, Any] = {
+        "RawContent": att.data,
+        "FileName": att.filename,
+        "ContentType": att.resolved_content_type,
+        "ContentDisposition": "INLINE" if att.disposition == "inline" else "ATTACHMENT",
+    }
+    if att.content_id:
+        wire["ContentId"] = att.content_id.strip("<>")
+    if att.description:
+        wire["ContentDescription"] = att.description
+    if att.transfer_encoding:
+        te = att.transfer_encoding
+        wire["ContentTransferEncoding"] = _TRANSFER_ENCODINGS.get(te.lower(), te.upper())
+    return wire
+
+
+class EmailBuilder(Generic[R]):
+    """Collects one message fluently; ``build()`` checks it, ``send()`` sends it.
+
+    Every setter returns the builder. ``send`` is the function that performs
+    the ``SendEmail`` call with the parameters ``build()`` returns; the
+    clients create builders for you (``client.email_builder()``).
+    """
+
+    def __init__(self, send: Callable[[dict[str, Any]], R]) -> None:
+        self._send = send
+        self._from: tuple[str | None, str] | None = None  # (display name, address)
+        self._to: list[str] = []
+        self._cc: list[str] = []
+        self._bcc: list[str] = []
+        self._reply_to: list[str] = []
+        self._subject: str | None = None
+        self._text: str | None = None
+        self._html: str | None = None
+        self._template: str | None = None
+        self._template_data: str | None = None
+        self._attachments: list[Attachment] = []
+        self._headers: list[tuple[str, str]] = []
+        self._configuration_set: str | None = None
+        self._feedback: str | None = None
+        self._tags: dict[str, str] = {}
+        self._list_management: tuple[str, str | None] | None = None
+        self._raw = False
+
+    # ------------------------------------------------------------ addresses
+
+    def from_(self, email: str) -> EmailBuilder[R]:
+        """The sender (a verified identity), e.g. ``"news@example.com"``."""
+        self._from = (None, email)
+        return self
+
+    def from_name(self, name: str, email: str) -> EmailBuilder[R]:
+        """The sender with a display name; non-ASCII names are RFC 2047-encoded."""
+        self._from = (name, email)
+        return self
+
+    def to(self, email: str) -> EmailBuilder[R]:
+        self._to.append(email)
+        return self
+
+    def to_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
+        self._to.extend(_addresses(emails))
+        return self
+
+    def cc(self, email: str) -> EmailBuilder[R]:
+        self._cc.append(email)
+        return self
+
+    def cc_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
+        self._cc.extend(_addresses(emails))
+        return self
+
+    def bcc(self, email: str) -> EmailBuilder[R]:
+        self._bcc.append(email)
+        return self
+
+    def bcc_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
+        self._bcc.extend(_addresses(emails))
+        return self
+
+    def reply_to(self, email: str) -> EmailBuilder[R]:
+        self._reply_to.append(email)
+        return self
+
+    def reply_to_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
+        self._reply_to.extend(_addresses(emails))
+        return self
+
+    # -------------------------------------------------------------- content
+
+    def subject(self, subject: str) -> EmailBuilder[R]:
+        self._subject = subject
+        return self
+
+    def text_body(self, text: str) -> EmailBuilder[R]:
+        self._text = text
+        return self
+
+    def html_body(self, html: str) -> EmailBuilder[R]:
+        self._html = html
+        return self
+
+    def body(self, text: str, html: str) -> EmailBuilder[R]:
+        """Both parts at once; mail clients show the HTML one when they can."""
+        self._text = text
+        self._html = html
+        return self
+
+    def template(self, name: str) -> EmailBuilder[R]:
+        """Send the stored SES template ``name`` instead of a subject and body."""
+        self._template = name
+        return self
+
+    def template_data(self, data: Any) -> EmailBuilder[R]:
+        """Template variables: a mapping, a msgspec Struct or a dataclass instance."""
+        self._template_data = encode_template_data(data)
+        return self
+
+    def template_data_json(self, data: str | bytes) -> EmailBuilder[R]:
+        """Template variables as JSON text; it must hold a JSON object."""
+        self._template_data = encode_template_data(data)
+        return self
+
+    def attachment(self, attachment: Attachment) -> EmailBuilder[R]:
+        self._attachments.append(attachment)
+        return self
+
+    def attach_file(self, path: str | os.PathLike[str]) -> EmailBuilder[R]:
+        """Attach a file; its content type is guessed from its name."""
+        self._attachments.append(Attachment.from_path(path))
+        return self
+
+    def attach_bytes(self, filename: str, content_type: str, data: bytes) -> EmailBuilder[R]:
+        self._attachments.append(Attachment(filename, data, content_type=content_type))
+        return self
+
+    def inline_image(
+        self,
+        content_id: str,
+        data_or_path: bytes | str | os.PathLike[str],
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> EmailBuilder[R]:
+        """An image the HTML body shows with ``<img src="cid:{content_id}">``.
+
+        ``data_or_path`` is the image bytes or the path of the image file
+        (the file name then defaults to the path's name).
+        """
+        if isinstance(data_or_path, bytes | bytearray | memoryview):
+            data = bytes(data_or_path)
+            name = filename or content_id
+        else:
+            path = Path(data_or_path)
+            data = path.read_bytes()
+            name = filename or path.name
+        self._attachments.append(
+            Attachment.inline(name, data, content_id.strip("<>"), content_type=content_type)
+        )
+        return self
+
+    def header(self, name: str, value: str) -> EmailBuilder[R]:
+        """A custom header (at most 15); non-ASCII values are RFC 2047-encoded."""
+        self._headers.append((name, value))
+        return self
+
+    def raw(self, enabled: bool = True) -> EmailBuilder[R]:
+        """Compose the MIME message here and send it as ``Raw`` content."""
+        self._raw = enabled
+        return self
+
+    # -------------------------------------------------------- configuration
+
+    def configuration_set(self, name: str) -> EmailBuilder[R]:
+        self._configuration_set = name
+        return self
+
+    def feedback_forwarding_email(self, email: str) -> EmailBuilder[R]:
+        """Where SES forwards bounces and complaints for this message."""
+        self._feedback = email
+        return self
+
+    def tag(self, name: str, value: str) -> EmailBuilder[R]:
+        """A message tag for event publishing (a later tag of the same name wins)."""
+        self._tags[name] = value
+        return self
+
+    def tags(self, tags: Mapping[str, str] | Iterable[tuple[str, str] | Any]) -> EmailBuilder[R]:
+        """Several tags: a mapping, ``(name, value)`` pairs or ``MessageTag`` structs."""
+        for name, value in _tag_pairs(tags):
+            self._tags[name] = value
+        return self
+
+    def list_management(self, contact_list: str, topic: str | None = None) -> EmailBuilder[R]:
+        """Send as part of a contact list (and topic) so SES handles unsubscribes."""
+        self._list_management = (contact_list, topic)
+        return self
+
+    # ---------------------------------------------------------------- build
+
+    def build(self) -> dict[str, Any]:
+        """Check everything and return the ``SendEmail`` parameters (wire names).
+
+        Raises :class:`SesValidationError` naming the offending field; it does
+        no I/O, so calling it is how to check a message without sending it.
+        """
+        sender = self._sender()
+        to = _normalize_all(self._to, "to")
+        cc = _normalize_all(self._cc, "cc")
+        bcc = _normalize_all(self._bcc, "bcc")
+        reply_to = _normalize_all(self._reply_to, "reply_to")
+        count = len(to) + len(cc) + len(bcc)
+        if count == 0:
+            raise SesValidationError("to", "a message needs at least one recipient")
+        if count > MAX_RECIPIENTS:
+            raise SesValidationError(
+                "destination",
+                f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per message "
+                "(use send_bulk for more)",
+            )
+        headers = _check_headers(self._headers)
+        tags = _check_tags(self._tags)
+        has_body = self._text is not None or self._html is not None
+        if self._template is not None and has_body:
+            raise SesValidationError(
+                "template", "a message has either a template or a body, not both"
+            )
+        if self._template is None and not has_body:
+            raise SesValidationError("body", "set a text or HTML body, or a template")
+        if self._subject is not None and ("\r" in self._subject or "\n" in self._subject):
+            raise SesValidationError("subject", "must not contain CR or LF characters")
+        inline = [a for a in self._attachments if a.disposition == "inline"]
+        if inline and self._template is None and self._html is None:
+            raise SesValidationError(
+                "attachments", "inline images are shown by an HTML body; set html_body()"
+            )
+        # Estimate before encoding anything, so a huge message fails fast.
+        body_size = len((self._text or "").encode()) + len((self._html or "").encode())
+        check_message_size(
+            body_size + estimated_encoded_size(self._attachments), field="attachments"
+        )
+
+        params: dict[str, Any] = {"FromEmailAddress": sender}
+        destination: dict[str, list[str]] = {}
+        if to:
+            destination["ToAddresses"] = to
+        if cc:
+            destination["CcAddresses"] = cc
+        if bcc:
+            destination["BccAddresses"] = bcc
+        params["Destination"] = destination
+
+        if self._template is not None:
+            if self._raw:
+                raise SesValidationError(
+                    "raw", "a templated message is rendered by SES and cannot be sent raw"
+                )
+            params["Content"] = {"Template": self._template_content(headers)}
+            if reply_to:
+                params["ReplyToAddresses"] = reply_to
+        elif self._raw or inline:
+            params["Content"] = {"Raw": {"Data": self._compose(sender, to, cc, reply_to, headers)}}
+        else:
+            params["Content"] = {"Simple": self._simple_content(headers)}
+            if reply_to:
+                params["ReplyToAddresses"] = reply_to
+
+        if self._feedback is not None:
+            params["FeedbackForwardingEmailAddress"] = normalize_address(
+                self._feedback, field="feedback_forwarding_email"
+            )
+        if tags:
+            params["EmailTags"] = tags
+        if self._configuration_set is not None:
+            params["ConfigurationSetName"] = self._configuration_set
+        if self._list_management is not None:
+            contact_list, topic = self._list_management
+            options = {"ContactListName": contact_list}
+            if topic is not None:
+                options["TopicName"] = topic
+            params["ListManagementOptions"] = options
+        return params
+
+    def send(self) -> R:
+        """Build (validating everything) and send; the async client's is awaitable."""
+        return self._send(self.build())
+
+    # -------------------------------------------------------------- helpers
+
+    def _sender(self) -> str:
+        if self._from is None:
+            raise SesValidationError("from_", "a message needs a sender: call from_()")
+        name, email = self._from
+        if name is None:  # "Name <addr>" is accepted here too
+            return normalize_address(email, field="from_")
+        return format_address(email, name, field="from_")
+
+    def _subject_or_fail(self) -> str:
+        if self._subject is None:
+            raise SesValidationError("subject", "a message with a body needs a subject")
+        return self._subject
+
+    def _simple_content(self, headers: list[tuple[str, str]]) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if self._text is not None:
+            body["Text"] = {"Data": self._text, "Charset": _UTF8}
+        if self._html is not None:
+            body["Html"] = {"Data": self._html, "Charset": _UTF8}
+        message: dict[str, Any] = {
+            "Subject": {"Data": self._subject_or_fail(), "Charset": _UTF8},
+            "Body": body,
+        }
+        if headers:
+            message["Headers"] = [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+        if self._attachments:
+            message["Attachments"] = [_attachment_wire(a) for a in self._attachments]
+        return message
+
+    def _template_content(self, headers: list[tuple[str, str]]) -> dict[str, Any]:
+        assert self._template is not None
+        content: dict[str, Any] = {
+            "TemplateName": self._template,
+            # SES requires TemplateData; an empty object renders a template
+            # that has no variables.
+            "TemplateData": self._template_data if self._template_data is not None else "{}",
+        }
+        if headers:
+            content["Headers"] = [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+        if self._attachments:
+            content["Attachments"] = [_attachment_wire(a) for a in self._attachments]
+        return content
+
+    def _compose(
+        self,
+        sender: str,
+        to: list[str],
+        cc: list[str],
+        reply_to: list[str],
+        headers: list[tuple[str, str]],
+    ) -> bytes:
+        # Bcc stays out of the MIME headers: SES delivers it from Destination.
+        data = compose_message(
+            from_=sender,
+            to=to,
+            cc=cc,
+            reply_to=reply_to,
+            subject=self._subject_or_fail(),
+            text=self._text,
+            html=self._html,
+            attachments=self._attachments,
+            headers=headers,
+        )
+        check_message_size(len(data), field="attachments")
+        return data
+
+
+def _addresses(emails: Iterable[str]) -> list[str]:
+    if isinstance(emails, str):  # a lone string is one address, not its letters
+        return [emails]
+    return list(emails)
+
+
+def _normalize_all(addresses: list[str], field: str) -> list[str]:
+    return [normalize_address(a, field=f"{field}[{i}]") for i, a in enumerate(addresses)]
+
+
+def templated_email(
+    builder: EmailBuilder[R],
+    from_: str,
+    to: str | Iterable[str],
+    template_name: str,
+    template_data: Any,
+    *,
+    configuration_set: str | None = None,
+    tags: Mapping[str, str] | Iterable[tuple[str, str] | Any] | None = None,
+    cc: str | Iterable[str] | None = None,
+    bcc: str | Iterable[str] | None = None,
+    reply_to: str | Iterable[str] | None = None,
+) -> EmailBuilder[R]:
+    """Fill ``builder`` from the arguments of the clients' ``send_templated_email``.
+
+    ``template_data`` may be JSON text or anything
+    :meth:`EmailBuilder.template_data` takes.
+    """
+    builder.from_(from_).to_many(_addresses_of(to))
+    builder.template(template_name).template_data(template_data)
+    builder.cc_many(_addresses_of(cc)).bcc_many(_addresses_of(bcc))
+    builder.reply_to_many(_addresses_of(reply_to))
+    if configuration_set is not None:
+        builder.configuration_set(configuration_set)
+    if tags is not None:
+        builder.tags(tags)
+    return builder
+
+
+def _addresses_of(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return _addresses(value)

@@ -1,0 +1,285 @@
+"""Helpers shared by the network transports: URL splitting, proxy choice, TLS.
+
+Both the urllib3 and the aiohttp transport pick proxies here, so
+``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` mean exactly the same thing to
+the sync and the async client. The rules follow curl, which is what people
+who set these variables expect:
+
+* ``https_proxy``/``HTTPS_PROXY`` serve ``https://`` URLs and
+  ``http_proxy``/``HTTP_PROXY`` serve ``http://`` URLs; the lower-case
+  spelling wins. Upper-case ``HTTP_PROXY`` is ignored when ``REQUEST_METHOD``
+  is set (a CGI environment, where a client could inject it: "httpoxy").
+* ``no_proxy``/``NO_PROXY`` is a comma-separated list. ``*`` bypasses every
+  host; ``example.com``, ``.example.com`` and ``*.example.com`` all match
+  ``example.com`` and its subdomains (never ``badexample.com``); an entry
+  with ``:port`` matches that port only; IP addresses and CIDR blocks
+  (``10.0.0.0/8``, ``::1``) match IP-literal hosts. No DNS lookups are made.
+* An explicit ``proxy=`` passed to a transport is used for every request;
+  the environment is then not consulted.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import ipaddress
+import os
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+__all__ = [
+    "Proxy",
+    "Target",
+    "bypass_proxy",
+    "make_ssl_context",
+    "parse_proxy_url",
+    "proxy_from_environment",
+    "select_proxy",
+    "split_url",
+]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+_IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# --------------------------------------------------------------------- URLs
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The parts of a request URL a transport needs.
+
+    ``target`` is the request target (path and query) exactly as it appears
+    in the URL, so the signed percent-encoding goes out untouched.
+    """
+
+    scheme: str
+    host: str  # lower-case, IPv6 without brackets
+    port: int
+    target: str
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host:port``, for error messages (no path: it may hold addresses)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+
+@functools.lru_cache(maxsize=256)
+def _split_authority(prefix: str) -> tuple[str, str, int]:
+    parts = urlsplit(prefix)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"unsupported URL scheme {scheme!r}; expected http or https")
+    host = parts.hostname
+    if not host:
+        raise ValueError("URL has no host")
+    port = parts.port or _DEFAULT_PORTS[scheme]
+    return scheme, host, port
+
+
+def split_url(url: str) -> Target:
+    """Split an absolute URL without re-encoding anything.
+
+    The authority is parsed (and cached, as a client talks to few hosts); the
+    request target is sliced out of the string as is. A fragment is dropped,
+    as it never goes on the wire.
+    """
+    start = url.find("://")
+    if start < 0:
+        raise ValueError("URL is not absolute")
+    end = len(url)
+    for sep in "/?#":
+        i = url.find(sep, start + 3)
+        if 0 <= i < end:
+            end = i
+    scheme, host, port = _split_authority(url[:end])
+    target = url[end:].partition("#")[0]
+    if not target.startswith("/"):
+        target = "/" + target
+    return Target(scheme, host, port, target)
+
+
+# -------------------------------------------------------------------- proxies
+
+
+@dataclass(frozen=True, slots=True)
+class Proxy:
+    """A proxy to use: its URL without credentials, and the credentials apart."""
+
+    url: str
+    credentials: tuple[str, str] | None = field(default=None, repr=False)  # never shown
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``Proxy-Authorization: Basic`` when the proxy URL held credentials."""
+        if self.credentials is None:
+            return {}
+        token = base64.b64encode(":".join(self.credentials).encode()).decode("ascii")
+        return {"Proxy-Authorization": f"Basic {token}"}
+
+
+@functools.lru_cache(maxsize=32)
+def parse_proxy_url(raw: str) -> Proxy:
+    """Parse a proxy URL; ``host:port`` alone means an HTTP proxy, as in curl.
+
+    ``user:password@`` in the URL (percent-decoded) become the credentials.
+    Error messages never repeat the URL, as it may hold a password.
+    """
+    raw = raw.strip()
+    if "://" not in raw:
+        raw = "http://" + raw
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"unsupported proxy scheme {scheme!r}; expected http or https")
+    try:
+        host = parts.hostname
+        port = parts.port or _DEFAULT_PORTS[scheme]
+    except ValueError:
+        raise ValueError("invalid proxy URL (bad port)") from None
+    if not host:
+        raise ValueError("invalid proxy URL (no host)")
+    if ":" in host:
+        host = f"[{host}]"
+    credentials = None
+    if parts.username is not None:
+        credentials = (unquote(parts.username), unquote(parts.password or ""))
+    return Proxy(f"{scheme}://{host}:{port}", credentials)
+
+
+def _clean(value: str | None) -> str | None:
+    # An empty or blank value means "unset".
+    return (value.strip() or None) if value else None
+
+
+def _getenv(environ: Mapping[str, str], name: str) -> str | None:
+    # Lower case first, as curl and urllib do.
+    return _clean(environ.get(name.lower())) or _clean(environ.get(name.upper()))
+
+
+def proxy_from_environment(
+    scheme: str, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str]:
+    """The proxy URL for ``scheme`` from the environment, and the ``NO_PROXY`` list."""
+    env = os.environ if environ is None else environ
+    if scheme == "http":
+        proxy = _clean(env.get("http_proxy"))
+        if proxy is None and "REQUEST_METHOD" not in env:
+            proxy = _clean(env.get("HTTP_PROXY"))
+    else:
+        proxy = _getenv(env, "https_proxy")
+    return proxy, _getenv(env, "no_proxy") or ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    domain: str | None  # a host name suffix, or None for an IP rule
+    network: _IPNetwork | None
+    port: int | None
+
+
+def _parse_rule(entry: str) -> _Rule | None:
+    entry = entry.strip().lower()
+    if entry.startswith("*."):
+        entry = entry[1:]
+    entry = entry.lstrip(".")
+    if not entry:
+        return None
+    port: int | None = None
+    if entry.startswith("["):  # [v6] or [v6]:port
+        host, _, rest = entry[1:].partition("]")
+        if rest.startswith(":") and rest[1:].isdigit():
+            port = int(rest[1:])
+        entry = host
+    elif entry.count(":") == 1:  # host:port (more colons: a bare IPv6 address)
+        host, _, port_text = entry.partition(":")
+        if port_text.isdigit():
+            entry, port = host, int(port_text)
+    try:
+        return _Rule(None, ipaddress.ip_network(entry, strict=False), port)
+    except ValueError:
+        return _Rule(entry.rstrip("."), None, port)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_no_proxy(no_proxy: str) -> tuple[_Rule, ...] | None:
+    """Parsed rules, or None when the list holds ``*`` (bypass everything)."""
+    rules = []
+    for entry in no_proxy.split(","):
+        if entry.strip() == "*":
+            return None
+        rule = _parse_rule(entry)
+        if rule is not None:
+            rules.append(rule)
+    return tuple(rules)
+
+
+def bypass_proxy(host: str, port: int, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY``-style list ``no_proxy`` exempts ``host:port``."""
+    if not no_proxy:
+        return False
+    rules = _parse_no_proxy(no_proxy)
+    if rules is None:
+        return True
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+        address = ipaddress.ip_address(host.partition("%")[0])
+    except ValueError:
+        address = None
+    for rule in rules:
+        if rule.port is not None and rule.port != port:
+            continue
+        if rule.network is not None:
+            if address is not None and address in rule.network:
+                return True
+        elif rule.domain is not None and (host == rule.domain or host.endswith("." + rule.domain)):
+            return True
+    return False
+
+
+def select_proxy(
+    target: Target,
+    *,
+    proxy: str | None,
+    trust_env: bool,
+    environ: Mapping[str, str] | None = None,
+) -> Proxy | None:
+    """The proxy for a request to ``target``, or None to connect directly."""
+    if proxy is not None:
+        return parse_proxy_url(proxy)
+    if not trust_env:
+        return None
+    env_proxy, no_proxy = proxy_from_environment(target.scheme, environ)
+    if env_proxy is None or bypass_proxy(target.host, target.port, no_proxy):
+        return None
+    return parse_proxy_url(env_proxy)
+
+
+# ------------------------------------------------------------------------ TLS
+
+
+def make_ssl_context(verify: bool | str | os.PathLike[str]) -> ssl.SSLContext:
+    """A client TLS context.
+
+    ``True`` trusts the system CA store (no certifi), a path trusts the CA
+    bundle file or the hashed CA directory it names, and ``False`` turns
+    verification off (for local development only).
+    """
+    if verify is False:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    if verify is True:
+        return ssl.create_default_context()
+    path = os.fspath(verify)
+    if os.path.isdir(path):
+        return ssl.create_default_context(capath=path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"CA bundle not found: {path}")
+    return ssl.create_default_context(cafile=path)
