@@ -702,3 +702,32 @@ def test_undecodable_body_is_a_clear_error() -> None:
     with pytest.raises(SesError) as info:
         client.get_account()
     assert info.value.code == "ResponseDecodeError"
+
+
+def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:4579")
+    client = SesClient(region="us-east-1", credentials=CREDS, transport=MockTransport(_never))
+    assert client.endpoint_url == "http://127.0.0.1:4579"
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    client = SesClient(region="us-east-1", credentials=CREDS, transport=MockTransport(_never))
+    assert client.endpoint_url == "https://email.us-east-1.amazonaws.com"
+    explicit = SesClient(
+        region="us-east-1",
+        endpoint_url="http://other:1",
+        credentials=CREDS,
+        transport=MockTransport(_never),
+    )
+    assert explicit.endpoint_url == "http://other:1"
+
+
+def test_multi_region_endpoint_is_signed_with_sigv4a() -> None:
+    pytest.importorskip("cryptography")
+    client, transport = make_client(reply(SEND_EMAIL))
+    client.send_email(
+        endpoint_id="abcd1234.efgh",
+        content={"raw": {"data": b"From: a@example.com\r\n\r\nx"}},
+    )
+    request = transport.requests[0]
+    assert request.url.startswith("https://abcd1234.efgh.endpoints.email.amazonaws.com/")
+    assert request.headers["Authorization"].startswith("AWS4-ECDSA-P256-SHA256 ")
+    assert request.headers["X-Amz-Region-Set"] == "*"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import email
+import email.utils
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email import policy
@@ -470,6 +471,7 @@ def test_attachment_without_filename() -> None:
     [
         (Attachment("a\r\nb.txt", b""), "attachments[0].filename"),
         (Attachment("a\x00b.txt", b""), "attachments[0].filename"),
+        (Attachment("a\x85b.txt", b""), "attachments[0].filename"),
         (Attachment("a", b"", "not a type"), "attachments[0].content_type"),
         (Attachment("a", b"", "multipart/mixed"), "attachments[0].content_type"),
         (Attachment("a", b"", content_id="has space"), "attachments[0].content_id"),
@@ -532,6 +534,20 @@ def test_custom_headers_verbatim_and_repeatable() -> None:
     assert message["List-Unsubscribe"] == value
     assert message.get_all("X-Tag") == ["one", "two"]
     assert message["X-Empty"] == ""
+
+
+def test_custom_headers_as_a_mapping() -> None:
+    message = parse(compose(headers={"X-A": "1", "X-B": "2"}))
+    assert (message["X-A"], message["X-B"]) == ("1", "2")
+
+
+def test_attachments_must_be_attachment_objects() -> None:
+    with pytest.raises(SesValidationError) as info:
+        compose(attachments=[("a.txt", b"x")])
+    assert info.value.field == "attachments[0]"
+    with pytest.raises(SesValidationError) as info:
+        compose(attachments=FILE)
+    assert info.value.field == "attachments"
 
 
 def test_message_id_header_and_domain_conflict() -> None:
@@ -642,6 +658,13 @@ def test_bad_addresses(value: str, problem: str) -> None:
     assert problem in info.value.problem
 
 
+def test_encoded_cr_lf_in_display_name_rejected() -> None:
+    with pytest.raises(SesValidationError) as info:
+        normalize_address("=?utf-8?q?a=0D=0ABcc:_x?= <a@example.com>", field="to[0]")
+    assert info.value.field == "to[0]"
+    assert "CR or LF" in info.value.problem
+
+
 def test_format_address() -> None:
     assert format_address("a@example.com", "Ann") == "Ann <a@example.com>"
     assert format_address("a@example.com", "Ann, Bob") == '"Ann, Bob" <a@example.com>'
@@ -706,12 +729,12 @@ def test_attachments_over_the_limit_fail_before_encoding() -> None:
 # Everything else, controls and Unicode line separators included, travels in
 # RFC 2047 encoded words and must come back exactly.
 header_text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=200
+    st.characters(exclude_categories=("Cs",), exclude_characters="\r\n"), max_size=200
 )
 # Filenames additionally exclude control characters (rejected: no file system
 # or mail client can use them); RFC 2231 carries the rest.
-filenames = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=150)
-body_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=2000)
+filenames = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=150)
+body_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=2000)
 
 
 def display_name_as_sent(name: str) -> str:
@@ -788,8 +811,9 @@ def test_any_filename_and_bytes_round_trip(filename: str, data: bytes) -> None:
     assert part.get_content() == data
     if filename:
         assert part["Content-Disposition"].params["filename"] == filename
-        # The legacy reader strips surrounding whitespace; it is sent, though.
-        assert part.get_filename() == filename.strip()
+        # The legacy get_filename() strips surrounding whitespace and one pair
+        # of surrounding quotes or angle brackets from whatever was sent.
+        assert part.get_filename() == email.utils.unquote(filename).strip()
     else:
         assert part.get_filename() is None
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from aws_ses.auth.credentials import Credentials
+from aws_ses.signing import SignatureError, verify_request
 from aws_ses.signing.sigv4 import canonical_request, payload_hash, string_to_sign
 from aws_ses.signing.sigv4a import (
     ALGORITHM_V4A,
@@ -94,6 +95,17 @@ def strip_signature(raw: RawRequest) -> tuple[RawRequest, str]:
             value, _, signature = value.rpartition("Signature=")
         headers.append((name, value))
     return RawRequest(raw.method, raw.path, headers, raw.body), signature
+
+
+def test_every_suite_case_is_accounted_for(testdata_dir: Path) -> None:
+    present = {p.name for p in (testdata_dir / "sigv4-suite" / "v4a").iterdir() if p.is_dir()}
+    excluded = {
+        name
+        for name in present
+        if name.endswith("-unnormalized")
+        or not (testdata_dir / "sigv4-suite" / "v4a" / name / "header-signed-request.txt").exists()
+    }
+    assert present - excluded == set(SUITE_CASES)
 
 
 def test_derived_key_matches_suite(testdata_dir: Path) -> None:
@@ -194,3 +206,43 @@ def test_resign_replaces_headers_and_key_is_cached() -> None:
     rotated = Credentials("AKIDEXAMPLE", "rotated")
     assert signer._key(rotated) is not key
     assert SECRET not in repr(signer)
+
+
+def _v4a_request(
+    body: bytes = b'{"x":1}', region_set: str = "us-east-1,eu-west-1", secret: str = SECRET
+) -> tuple[str, str, str, dict[str, str], bytes]:
+    url = "https://email.amazonaws.com/v2/email/outbound-emails?a=1"
+    request = HttpRequest("POST", url, {"Content-Type": "application/json"}, body)
+    SigV4aSigner().sign(request, Credentials("AKIDEXAMPLE", secret), region_set=region_set, now=T0)
+    headers = {"Host": "email.amazonaws.com", **request.headers}
+    return "POST", "/v2/email/outbound-emails", "a=1", headers, body
+
+
+def _verify(*args: Any, region: str | None = "eu-west-1") -> str:
+    return verify_request(
+        *args, lambda k: SECRET if k == "AKIDEXAMPLE" else None, region=region, now=T0
+    )
+
+
+def test_verifier_accepts_sigv4a() -> None:
+    assert _verify(*_v4a_request()) == "AKIDEXAMPLE"
+    assert _verify(*_v4a_request(region_set="*"), region="ap-south-1") == "AKIDEXAMPLE"
+
+
+def test_verifier_rejects_bad_sigv4a() -> None:
+    with pytest.raises(SignatureError, match="valid region") as excinfo:
+        _verify(*_v4a_request(), region="ap-south-1")
+    assert excinfo.value.code == "SignatureDoesNotMatch"
+    with pytest.raises(SignatureError, match="does not match") as excinfo:
+        _verify(*_v4a_request(secret="wrong"))
+    assert excinfo.value.code == "SignatureDoesNotMatch"
+    method, path, query, headers, _ = _v4a_request()
+    with pytest.raises(SignatureError, match="does not match"):
+        _verify(method, path, query, headers, b'{"x":2}')
+    headers["X-Amz-Region-Set"] = "*"  # widening the set breaks the signature
+    with pytest.raises(SignatureError, match="does not match"):
+        _verify(method, path, query, headers, b'{"x":1}')
+    del headers["X-Amz-Region-Set"]
+    with pytest.raises(SignatureError) as excinfo:
+        _verify(method, path, query, headers, b'{"x":1}')
+    assert (excinfo.value.code, excinfo.value.status) == ("IncompleteSignatureException", 400)

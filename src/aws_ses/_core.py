@@ -7,6 +7,7 @@ only move the request through their transport.
 
 from __future__ import annotations
 
+import os
 import platform
 import threading
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from aws_ses._version import __version__
 from aws_ses.auth.credentials import Credentials
 from aws_ses.config import SesConfig
 from aws_ses.endpoints import ResolvedEndpoint, resolve_endpoint
-from aws_ses.errors import SesError, SesValidationError
+from aws_ses.errors import SesValidationError
 from aws_ses.signing import SigV4Signer
 from aws_ses.transport.base import HttpRequest, HttpResponse, Timeout
 
@@ -29,6 +30,13 @@ __all__ = ["ClientCore"]
 _EXPIRY_MARGIN = timedelta(minutes=5)
 
 
+def _configured_endpoint() -> str | None:
+    env = os.environ
+    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return None
+    return env.get("AWS_ENDPOINT_URL_SESV2") or env.get("AWS_ENDPOINT_URL") or None
+
+
 class ClientCore:
     """Resolved configuration plus the pure request/response steps."""
 
@@ -36,6 +44,7 @@ class ClientCore:
         "_credentials",
         "_lock",
         "_provider",
+        "_sigv4a",
         "config",
         "endpoint",
         "region",
@@ -47,6 +56,11 @@ class ClientCore:
     def __init__(self, config: SesConfig) -> None:
         from aws_ses.auth.providers import StaticCredentialProvider, default_chain, resolve_region
 
+        if config.endpoint_url is None:
+            # Like the AWS SDKs: a service-specific endpoint from the environment.
+            env_endpoint = _configured_endpoint()
+            if env_endpoint:
+                config = config.with_options(endpoint_url=env_endpoint)
         self.config = config
         region = resolve_region(config.region, profile=config.profile)
         if region is None and config.endpoint_url is None:
@@ -63,6 +77,7 @@ class ClientCore:
             endpoint_url=config.endpoint_url,
         )
         self.signer = SigV4Signer(self.endpoint.signing_name)
+        self._sigv4a: Any = None
         creds = config.credentials
         if creds is None:
             self._provider: Any = default_chain(profile=config.profile)
@@ -119,11 +134,16 @@ class ClientCore:
         """Sign (or re-sign, for a retry) a request."""
         endpoint = endpoint or self.endpoint
         if endpoint.auth_scheme == "sigv4a":
-            raise SesError(
-                "multi-region endpoints (EndpointId) need SigV4a signing, "
-                "which this version does not support yet",
-                code="UnsupportedSigningScheme",
+            # Multi-region endpoints: one ECDSA signature valid in a set of regions.
+            from aws_ses.signing import SigV4aSigner
+
+            signer = self._sigv4a
+            if signer is None:
+                signer = self._sigv4a = SigV4aSigner(endpoint.signing_name)
+            signer.sign(
+                request, self.credentials(), region_set=endpoint.signing_region_set or ["*"]
             )
+            return
         self.signer.sign(request, self.credentials(), region=endpoint.signing_region or self.region)
 
     @staticmethod

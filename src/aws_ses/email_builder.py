@@ -116,6 +116,19 @@ def _encode_header_value(value: str) -> str:
     return Header(value, "utf-8").encode(linesep="")
 
 
+def _image_type(data: bytes) -> str | None:
+    """The MIME type of PNG, JPEG, GIF or WebP data, from its first bytes."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if len(headers) > MAX_CUSTOM_HEADERS:
         raise SesValidationError(
@@ -330,18 +343,24 @@ class EmailBuilder(Generic[R]):
         """An image the HTML body shows with ``<img src="cid:{content_id}">``.
 
         ``data_or_path`` is the image bytes or the path of the image file
-        (the file name then defaults to the path's name).
+        (the file name then defaults to the path's name). The content type
+        comes from ``content_type``, else the file name, else the image's
+        signature (PNG, JPEG, GIF, WebP).
         """
         if isinstance(data_or_path, bytes | bytearray | memoryview):
             data = bytes(data_or_path)
-            name = filename or content_id
+            name = filename or content_id.strip("<>")
         else:
             path = Path(data_or_path)
             data = path.read_bytes()
             name = filename or path.name
-        self._attachments.append(
-            Attachment.inline(name, data, content_id.strip("<>"), content_type=content_type)
-        )
+        image = Attachment.inline(name, data, content_id.strip("<>"), content_type=content_type)
+        if image.resolved_content_type == "application/octet-stream":
+            # Mail clients only show an inline part whose type says "image".
+            sniffed = _image_type(data)
+            if sniffed is not None:
+                image = dataclasses.replace(image, content_type=sniffed)
+        self._attachments.append(image)
         return self
 
     def header(self, name: str, value: str) -> EmailBuilder[R]:
@@ -412,6 +431,9 @@ class EmailBuilder(Generic[R]):
             )
         if self._template is None and not has_body:
             raise SesValidationError("body", "set a text or HTML body, or a template")
+        if self._template is not None and self._subject is not None:
+            # SES would silently use the template's subject instead.
+            raise SesValidationError("subject", "a templated message takes the template's subject")
         if self._subject is not None and ("\r" in self._subject or "\n" in self._subject):
             raise SesValidationError("subject", "must not contain CR or LF characters")
         inline = [a for a in self._attachments if a.disposition == "inline"]
@@ -524,17 +546,24 @@ class EmailBuilder(Generic[R]):
         headers: list[tuple[str, str]],
     ) -> bytes:
         # Bcc stays out of the MIME headers: SES delivers it from Destination.
-        data = compose_message(
-            from_=sender,
-            to=to,
-            cc=cc,
-            reply_to=reply_to,
-            subject=self._subject_or_fail(),
-            text=self._text,
-            html=self._html,
-            attachments=self._attachments,
-            headers=headers,
-        )
+        try:
+            data = compose_message(
+                from_=sender,
+                to=to,
+                cc=cc,
+                reply_to=reply_to,
+                subject=self._subject_or_fail(),
+                text=self._text,
+                html=self._html,
+                attachments=self._attachments,
+                headers=headers,
+            )
+        except SesValidationError as exc:
+            if exc.field != "content":
+                raise
+            # compose_message's own check of the composed size: name the
+            # part of the message that makes it big.
+            raise SesValidationError("attachments", exc.problem) from None
         check_message_size(len(data), field="attachments")
         return data
 

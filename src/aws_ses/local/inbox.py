@@ -231,7 +231,7 @@ tr:hover td { background: #fafbfc; }
 h1 { font-size: 20px; margin: 0 0 12px; }
 h2 { font-size: 15px; margin: 20px 0 8px; }
 pre { background: #fff; padding: 10px; border: 1px solid #e3e6ea; white-space: pre-wrap; }
-iframe { width: 100%; height: 480px; border: 1px solid #e3e6ea; background: #fff; }
+iframe { width: 100%; height: 360px; border: 1px solid #e3e6ea; background: #fff; }
 .status { font-size: 12px; padding: 1px 6px; border-radius: 3px; background: #e3e6ea; }
 .DELIVERED { background: #d7f2dd; } .BOUNCED, .REJECTED, .RENDERING_FAILURE { background: #f9d6d6; }
 .SUPPRESSED, .DELAYED { background: #fbecc8; }

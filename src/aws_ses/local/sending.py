@@ -202,17 +202,36 @@ def _configuration_set(state: ServerState, name: str | None) -> dict[str, Any] |
     return doc
 
 
-def _check_sending_enabled(state: ServerState, config_name: str | None, config: Any) -> None:
+def _check_account_enabled(state: ServerState) -> None:
     account = state.store.get("account", "account") or {}
     if account.get("SendingEnabled", True) is False:
         raise ApiError("SendingPausedException", "Email sending is paused for this account.", 400)
+
+
+def _effective_configuration_set(
+    state: ServerState, name: str | None, config: dict[str, Any] | None, identity: str
+) -> tuple[str | None, dict[str, Any] | None]:
+    """The configuration set a send uses, checked for paused sending.
+
+    Without one in the request, SES uses the sending identity's default
+    (``PutEmailIdentityConfigurationSetAttributes``); a default that no longer
+    exists fails the send (observed against AWS by the floci emulator).
+    """
+    if not name:
+        default = (state.store.get("identity", identity) or {}).get("ConfigurationSetName")
+        if default:
+            name = str(default)
+            config = state.store.get("configuration_set", name)
+            if config is None:
+                raise _bad(f"Configuration set <{name}> does not exist.")
     options = (config or {}).get("SendingOptions") or {}
     if options.get("SendingEnabled", True) is False:
         raise ApiError(
             "SendingPausedException",
-            f"Email sending is paused for configuration set <{config_name}>.",
+            f"Email sending is paused for configuration set <{name}>.",
             400,
         )
+    return name, config
 
 
 def _recipients(destination: dict[str, Any] | None) -> tuple[list[str], list[str], list[str]]:
@@ -720,8 +739,11 @@ def send_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     headers = _headers(spec.get("Headers"))
     config = _configuration_set(state, draft.configuration_set)
     template = _resolve_template(state, spec) if kind == "Template" else None
-    _check_sending_enabled(state, draft.configuration_set, config)
+    _check_account_enabled(state)
     identity = _check_identities(state, draft.sender, draft.recipients)
+    draft.configuration_set, config = _effective_configuration_set(
+        state, draft.configuration_set, config, identity
+    )
     if kind == "Simple":
         draft.subject = (spec.get("Subject") or {}).get("Data", "")
         body = spec.get("Body") or {}
@@ -785,8 +807,9 @@ def send_bulk_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any
     config_name = params.get("ConfigurationSetName")
     config = _configuration_set(state, config_name)
     template = _resolve_template(state, spec)
-    _check_sending_enabled(state, config_name, config)
+    _check_account_enabled(state)
     identity = _check_identities(state, sender, [])
+    config_name, config = _effective_configuration_set(state, config_name, config, identity)
     default_data = spec.get("TemplateData") or "{}"
     default_tags = _tags(params.get("DefaultEmailTags"))
     default_headers = _headers(spec.get("Headers"))
@@ -869,10 +892,11 @@ def send_custom_verification_email(state: ServerState, params: dict[str, Any]) -
         raise _not_found(f"Template <{name}> does not exist")
     config_name = params.get("ConfigurationSetName")
     config = _configuration_set(state, config_name)
-    _check_sending_enabled(state, config_name, config)
+    _check_account_enabled(state)
     source = str(template.get("FromEmailAddress") or "")
     # The recipient is the address being verified, so the sandbox does not apply to it.
     identity = _check_identities(state, _bare(source), [])
+    config_name, config = _effective_configuration_set(state, config_name, config, identity)
     draft = _new_draft(
         state,
         "SendCustomVerificationEmail",

@@ -27,10 +27,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote_to_bytes
 
-from aws_ses.auth.credentials import Credentials
 from aws_ses.transport.base import HttpRequest
+
+if TYPE_CHECKING:
+    # Typing only: the signer needs just the two attributes, and importing the
+    # credential providers is not free.
+    from aws_ses.auth.credentials import Credentials
 
 __all__ = [
     "ALGORITHM",

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from aws_ses.auth.credentials import Credentials
 from aws_ses.signing.sigv4 import prepare_request, string_to_sign
 from aws_ses.transport.base import HttpRequest
 
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
         EllipticCurvePrivateKey,
         EllipticCurvePublicKey,
     )
+
+    from aws_ses.auth.credentials import Credentials
 
 __all__ = [
     "ALGORITHM_V4A",

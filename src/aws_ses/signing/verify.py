@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from aws_ses.errors import SesError
 from aws_ses.signing.sigv4 import (
@@ -30,6 +29,8 @@ from aws_ses.signing.sigv4 import (
 __all__ = ["SignatureError", "verify_request"]
 
 _UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+# Spelt out here so that importing the verifier does not import sigv4a.
+_ALGORITHM_V4A = "AWS4-ECDSA-P256-SHA256"
 
 
 class SignatureError(SesError):
@@ -75,9 +76,10 @@ def _collect_headers(
     return grouped
 
 
-def _parse_authorization(header: str) -> tuple[str, list[str], str]:
+def _parse_authorization(header: str) -> tuple[str, str, list[str], list[str]]:
+    """(algorithm, signature, signed header names, credential parts)."""
     algorithm, _, rest = header.strip().partition(" ")
-    if algorithm != ALGORITHM:
+    if algorithm not in (ALGORITHM, _ALGORITHM_V4A):
         if algorithm.startswith("AWS4-"):
             raise _incomplete(f"Unsupported AWS 'algorithm': '{algorithm}'.")
         raise _incomplete(
@@ -106,13 +108,16 @@ def _parse_authorization(header: str) -> tuple[str, list[str], str]:
     if missing:
         raise _incomplete(" ".join([*missing, f"Authorization={header}"]))
     credential = fields["Credential"].split("/")
-    if len(credential) != 5 or not all(credential):
+    # SigV4a scopes have no region: keyid/date/service/term.
+    parts, form = (5, "keyid/date/region/service/term")
+    if algorithm == _ALGORITHM_V4A:
+        parts, form = (4, "keyid/date/service/term")
+    if len(credential) != parts or not all(credential):
         raise _incomplete(
-            "Credential must have exactly 5 slash-delimited elements, "
-            f"e.g. keyid/date/region/service/term, got '{fields['Credential']}'"
+            f"Credential must have exactly {parts} slash-delimited elements, "
+            f"e.g. {form}, got '{fields['Credential']}'"
         )
-    signature_hex = fields["Signature"]
-    return signature_hex, fields["SignedHeaders"].split(";"), fields["Credential"]
+    return algorithm, fields["Signature"], fields["SignedHeaders"].split(";"), credential
 
 
 def _request_time(grouped: dict[str, list[str]]) -> tuple[str, datetime]:
@@ -124,6 +129,8 @@ def _request_time(grouped: dict[str, list[str]]) -> tuple[str, datetime]:
             raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{text}'.") from None
         return text, when
     if "date" in grouped:
+        from email.utils import parsedate_to_datetime  # rare: only botocore's Date mode
+
         text = grouped["date"][0].strip()
         try:
             when = parsedate_to_datetime(text)
@@ -149,14 +156,17 @@ def verify_request(
     now: datetime | None = None,
     max_skew: timedelta = timedelta(minutes=15),
 ) -> str:
-    """Check a request's SigV4 ``Authorization`` header; return the access key id.
+    """Check a request's SigV4 (or SigV4a) ``Authorization`` header; return the
+    access key id.
 
     ``raw_path`` and ``query_string`` are the path and query as received, still
     percent-encoded (ASGI's ``raw_path`` and ``query_string``; bytes are
     accepted). ``headers`` is a mapping (names in any case) or (name, value)
     pairs, which keeps repeated headers apart. ``lookup_secret`` maps an access
     key id to its secret, or ``None`` for an unknown key. ``region``, when
-    given, is the only region accepted in the credential scope.
+    given, is the only region accepted in the credential scope (for SigV4a:
+    it must be in ``X-Amz-Region-Set``, or the set be ``*``). SigV4a needs
+    ``cryptography``, imported only when such a request arrives.
 
     Raises :class:`SignatureError` (``MissingAuthenticationToken``,
     ``IncompleteSignatureException``, ``UnrecognizedClientException``,
@@ -166,8 +176,13 @@ def verify_request(
     auth_values = grouped.get("authorization")
     if not auth_values or not auth_values[0].strip():
         raise _missing()
-    claimed, signed_names, credential = _parse_authorization(auth_values[0])
-    access_key, date, scope_region, scope_service, terminator = credential.split("/")
+    algorithm, claimed, signed_names, credential = _parse_authorization(auth_values[0])
+    v4a = algorithm == _ALGORITHM_V4A
+    if v4a:
+        access_key, date, scope_service, terminator = credential
+        scope_region = ""
+    else:
+        access_key, date, scope_region, scope_service, terminator = credential
 
     timestamp, when = _request_time(grouped)
     if date != timestamp[:8]:
@@ -175,7 +190,16 @@ def verify_request(
             "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
             f"of date from HTTP: '{date}' != '{timestamp[:8]}', from '{timestamp}'."
         )
-    if region is not None and scope_region != region:
+    if v4a:
+        region_set = grouped.get("x-amz-region-set")
+        if not region_set or "x-amz-region-set" not in signed_names:
+            raise _incomplete("SigV4a requests must sign an 'X-Amz-Region-Set' header.")
+        regions = [r.strip() for r in ",".join(region_set).split(",")]
+        if region is not None and "*" not in regions and region not in regions:
+            raise _mismatch(
+                f"Credential should be scoped to a valid region, not '{','.join(regions)}'."
+            )
+    elif region is not None and scope_region != region:
         raise _mismatch(f"Credential should be scoped to a valid region, not '{scope_region}'.")
     if scope_service != service:
         raise _mismatch(f"Credential should be scoped to correct service: '{service}'.")
@@ -234,13 +258,21 @@ def verify_request(
         query_string.decode("utf-8", "replace") if isinstance(query_string, bytes) else query_string
     )
     canonical, names = _canonical_request(method, path, query, selected, body_hash, True)
+    if names != ";".join(signed_names):
+        raise _mismatch(_WRONG_SIGNATURE)
+    if v4a:
+        from aws_ses.signing import sigv4a
+
+        scope = sigv4a.credential_scope_v4a(date, scope_service)
+        text = string_to_sign(timestamp, scope, canonical, _ALGORITHM_V4A)
+        if not sigv4a.verify_signature(sigv4a.public_key(access_key, secret), text, claimed):
+            raise _mismatch(_WRONG_SIGNATURE)
+        return access_key
     scope = credential_scope(date, scope_region, scope_service)
     expected = signature(
         signing_key(secret, date, scope_region, scope_service),
         string_to_sign(timestamp, scope, canonical),
     )
-    if names != ";".join(signed_names) or not hmac.compare_digest(
-        expected.encode(), claimed.encode()
-    ):
+    if not hmac.compare_digest(expected.encode(), claimed.encode()):
         raise _mismatch(_WRONG_SIGNATURE)
     return access_key
