@@ -71,7 +71,9 @@ def main() -> None:
 
         # 4. A bulk send: one call per 50 recipients, results in order.
         entries = [
-            BulkEntry(to=[f"reader{i}@example.com"], template_data={"name": f"Reader {i}", "plan": "Free"})
+            BulkEntry(
+                to=[f"reader{i}@example.com"], template_data={"name": f"Reader {i}", "plan": "Free"}
+            )
             for i in range(1, 4)
         ]
         bulk = ses.send_bulk(SENDER, "welcome", entries)

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pytest
 from starlette.applications import Starlette
 
-from aws_ses.local import inbox, quota
-from aws_ses.local.state import HANDLERS, ServerOptions, ServerState
+from aws_ses.local import create_app, quota
+from aws_ses.local.state import HANDLERS, ServerState
 from aws_ses.transport.asgi import SyncASGITransport
 from aws_ses.transport.base import HttpRequest, Timeout
 
@@ -61,19 +61,24 @@ class Client:
 
 
 @pytest.fixture
-def state() -> ServerState:
-    st = ServerState(ServerOptions())
-    st.clock = lambda: 1_700_000_000.0
-    st.store.put(
+def app() -> Starlette:
+    application = create_app(auth=False)
+    state: ServerState = application.state.ses
+    state.clock = lambda: 1_700_000_000.0
+    state.store.put(
         "identity", "example.com", {"IdentityType": "DOMAIN", "VerifiedForSendingStatus": True}
     )
+    return application
+
+
+@pytest.fixture
+def state(app: Starlette) -> ServerState:
+    st: ServerState = app.state.ses
     return st
 
 
 @pytest.fixture
-def http(state: ServerState) -> Iterator[Client]:
-    app = Starlette(routes=inbox.routes())
-    app.state.ses = state
+def http(app: Starlette) -> Iterator[Client]:
     client = Client(app)
     yield client
     client.close()

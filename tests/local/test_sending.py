@@ -1,26 +1,31 @@
 """Sending on the local SES v2 server: rules, quota, simulator, events, bulk.
 
-Most tests call the registered handlers directly on a fresh ``ServerState``
-with a frozen clock (fast and deterministic) and read results back through
-the inbox routes; the tests at the end drive a real server with boto3.
+Most tests call the registered handlers directly on the state of a fresh
+``create_app()`` with a frozen clock (fast and deterministic) and read results
+back through the app's read-back routes in-process; the tests at the end drive
+the real server (uvicorn) with boto3.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import urllib.request
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from botocore.exceptions import ClientError
 from starlette.applications import Starlette
 
-from aws_ses.local import inbox, quota
-from aws_ses.local.state import HANDLERS, ApiError, ServerOptions, ServerState
+from aws_ses.local import LocalServer, create_app, quota
+from aws_ses.local.state import HANDLERS, ApiError, ServerState
 from aws_ses.transport.asgi import SyncASGITransport
 from aws_ses.transport.base import HttpRequest, Timeout
+
+from .conftest import admin
 
 START = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 EICAR = r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -50,10 +55,17 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def state(clock: Clock) -> ServerState:
-    st = ServerState(ServerOptions(max_send_rate=1000))
-    st.clock = clock
-    verify(st, "example.com")
+def app(clock: Clock) -> Starlette:
+    application = create_app(max_send_rate=1000, auth=False)
+    state: ServerState = application.state.ses
+    state.clock = clock
+    verify(state, "example.com")
+    return application
+
+
+@pytest.fixture
+def state(app: Starlette) -> ServerState:
+    st: ServerState = app.state.ses
     return st
 
 
@@ -96,9 +108,7 @@ class TestClient:
 
 
 @pytest.fixture
-def http(state: ServerState) -> Iterator[TestClient]:
-    app = Starlette(routes=inbox.routes())
-    app.state.ses = state
+def http(app: Starlette) -> Iterator[TestClient]:
     client = TestClient(app)
     yield client
     client.close()
@@ -1027,6 +1037,17 @@ def test_bulk_request_level_problems_fail_the_call(state: ServerState) -> None:
         BulkEmailEntries=[_entry("a@example.org")],
     )
     assert error.code == "MessageRejected"
+    error = rejected(
+        state,
+        "SendBulkEmail",
+        FromEmailAddress="deals@example.com",
+        DefaultContent={"Template": {"TemplateName": "promo", "TemplateData": "[1]"}},
+        BulkEmailEntries=[_entry("a@example.org", {"name": "A"})],
+    )
+    assert (error.code, error.message) == (
+        "BadRequestException",
+        "Template data must be a JSON object.",
+    )
 
 
 @pytest.mark.usefixtures("promo")
@@ -1069,3 +1090,296 @@ def test_custom_verification_email(state: ServerState, http: TestClient) -> None
         state, "SendCustomVerificationEmail", EmailAddress="new@nowhere.org", TemplateName="missing"
     )
     assert (error.code, error.message) == ("NotFoundException", "Template <missing> does not exist")
+
+
+# ------------------------------------------------------- over HTTP, with boto3
+
+
+def read_back(server: LocalServer, **params: str) -> list[dict[str, Any]]:
+    return list(admin(server, "GET", "/_aws/ses?" + urlencode(params))["messages"])
+
+
+def server_events(server: LocalServer, **params: str) -> list[dict[str, Any]]:
+    return list(admin(server, "GET", "/_aws/ses/events?" + urlencode(params))["events"])
+
+
+def client_error(error: ClientError) -> tuple[str, int, str]:
+    response: Any = error.response
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )
+
+
+SIMPLE = {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
+
+
+def test_boto3_simple_send_reads_back_exactly(server: LocalServer, boto3_client: Any) -> None:
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    pdf = b"%PDF-1.7\n\x00\xff binary"
+    message_id = boto3_client.send_email(
+        FromEmailAddress="Team <team@example.com>",
+        Destination={"ToAddresses": ["ann@example.org"], "BccAddresses": ["audit@example.org"]},
+        ReplyToAddresses=["help@example.com"],
+        Content={
+            "Simple": {
+                "Subject": {"Data": "Your invoice ✓", "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": "Attached."}, "Html": {"Data": "<p>Attached.</p>"}},
+                "Attachments": [
+                    {"FileName": "invoice.pdf", "RawContent": pdf, "ContentType": "application/pdf"}
+                ],
+            }
+        },
+        EmailTags=[{"Name": "kind", "Value": "invoice"}],
+    )["MessageId"]
+
+    [doc] = read_back(server, id=message_id)
+    assert doc["Id"] == message_id
+    assert doc["Source"] == "Team <team@example.com>"
+    assert doc["Destination"] == {
+        "ToAddresses": ["ann@example.org"],
+        "CcAddresses": [],
+        "BccAddresses": ["audit@example.org"],
+    }
+    assert doc["ReplyToAddresses"] == ["help@example.com"]
+    assert doc["Subject"] == "Your invoice ✓"
+    assert doc["Body"] == {"text_part": "Attached.", "html_part": "<p>Attached.</p>"}
+    assert doc["Attachments"] == [
+        {
+            "filename": "invoice.pdf",
+            "content_type": "application/pdf",
+            "size": len(pdf),
+            "content_id": None,
+            "disposition": "attachment",
+        }
+    ]
+    assert doc["Tags"] == [{"Name": "kind", "Value": "invoice"}]
+    assert doc["Status"] == "DELIVERED"
+    assert doc["Template"] is None
+    assert f"Message-ID: <{message_id}@email.amazonses.com>" in doc["RawData"]
+    assert "audit@example.org" not in doc["RawData"]
+    with urllib.request.urlopen(f"{server.url}/_aws/ses/messages/{message_id}/attachments/0") as r:
+        assert r.read() == pdf
+    assert [m["Id"] for m in read_back(server, email="AUDIT@example.org")] == [message_id]
+
+
+def test_boto3_raw_send(server: LocalServer, boto3_client: Any) -> None:
+    boto3_client.create_email_identity(EmailIdentity="raw@example.com")
+    raw = (
+        b"From: raw@example.com\r\nTo: x@example.org\r\nSubject: Raw one\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<b>raw</b>\r\n"
+    )
+    message_id = boto3_client.send_email(Content={"Raw": {"Data": raw}})["MessageId"]
+    [doc] = read_back(server, id=message_id)
+    assert (doc["Source"], doc["Subject"]) == ("raw@example.com", "Raw one")
+    assert doc["Destination"]["ToAddresses"] == ["x@example.org"]
+    assert doc["Body"] == {"text_part": None, "html_part": "<b>raw</b>\r\n"}
+    with urllib.request.urlopen(f"{server.url}/_aws/ses/messages/{message_id}/raw") as r:
+        assert r.read() == raw
+
+
+def test_boto3_templated_send_and_rendering_failure(server: LocalServer, boto3_client: Any) -> None:
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    boto3_client.create_email_template(
+        TemplateName="order",
+        TemplateContent={"Subject": "Order {{id}}", "Text": "{{#each items}}{{this}};{{/each}}"},
+    )
+    sent = boto3_client.send_email(
+        FromEmailAddress="shop@example.com",
+        Destination={"ToAddresses": ["buyer@example.org"]},
+        Content={
+            "Template": {"TemplateName": "order", "TemplateData": '{"id": 7, "items": ["a", "b"]}'}
+        },
+    )["MessageId"]
+    [doc] = read_back(server, id=sent)
+    assert (doc["Subject"], doc["Body"]["text_part"], doc["Template"]) == (
+        "Order 7",
+        "a;b;",
+        "order",
+    )
+
+    failed = boto3_client.send_email(
+        FromEmailAddress="shop@example.com",
+        Destination={"ToAddresses": ["buyer@example.org"]},
+        Content={"Template": {"TemplateName": "order", "TemplateData": '{"items": []}'}},
+    )["MessageId"]
+    [doc] = read_back(server, id=failed)
+    assert doc["Status"] == "RENDERING_FAILURE"
+    [failure] = server_events(server, message_id=failed, type="RENDERING_FAILURE")
+    assert failure["Event"]["failure"] == {
+        "errorMessage": "Attribute 'id' is not present in the rendering data.",
+        "templateName": "order",
+    }
+
+
+def test_boto3_bulk_send_with_injected_failures(server: LocalServer, boto3_client: Any) -> None:
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    boto3_client.create_email_template(
+        TemplateName="news", TemplateContent={"Subject": "{{greeting}}, {{name}}", "Text": "..."}
+    )
+    admin(server, "POST", "/_aws/ses/bulk-faults", {"statuses": ["TRANSIENT_FAILURE"]})
+    entries = [
+        {
+            "Destination": {"ToAddresses": [f"{name.lower()}@example.org"]},
+            "ReplacementEmailContent": {
+                "ReplacementTemplate": {"ReplacementTemplateData": json.dumps({"name": name})}
+            },
+            "ReplacementTags": [{"Name": "reader", "Value": name.lower()}],
+        }
+        for name in ("Ann", "Bob", "Cy")
+    ]
+    results = boto3_client.send_bulk_email(
+        FromEmailAddress="news@example.com",
+        DefaultContent={
+            "Template": {"TemplateName": "news", "TemplateData": '{"greeting": "Hi", "name": "?"}'}
+        },
+        BulkEmailEntries=entries,
+        DefaultEmailTags=[{"Name": "issue", "Value": "42"}],
+    )["BulkEmailEntryResults"]
+    assert [r["Status"] for r in results] == ["TRANSIENT_FAILURE", "SUCCESS", "SUCCESS"]
+    bob = read_back(server, id=results[1]["MessageId"])[0]
+    assert bob["Subject"] == "Hi, Bob"
+    assert bob["Tags"] == [{"Name": "issue", "Value": "42"}, {"Name": "reader", "Value": "bob"}]
+    assert read_back(server, email="ann@example.org") == []
+
+
+def test_boto3_send_errors(server: LocalServer, boto3_client: Any) -> None:
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    with pytest.raises(ClientError) as info:
+        boto3_client.send_email(
+            FromEmailAddress="spoof@other.example",
+            Destination={"ToAddresses": ["a@example.org"]},
+            Content=SIMPLE,
+        )
+    assert client_error(info.value) == (
+        "MessageRejected",
+        400,
+        "Email address is not verified. The following identities failed the check in region "
+        "US-EAST-1: spoof@other.example",
+    )
+    with pytest.raises(ClientError) as info:
+        boto3_client.send_email(
+            FromEmailAddress="me@example.com",
+            Destination={"ToAddresses": [f"r{i}@example.org" for i in range(51)]},
+            Content=SIMPLE,
+        )
+    assert client_error(info.value) == ("BadRequestException", 400, "Recipient count exceeds 50.")
+    with pytest.raises(ClientError) as info:
+        boto3_client.send_email(
+            FromEmailAddress="me@example.com",
+            Destination={"ToAddresses": ["a@example.org"]},
+            Content={"Template": {"TemplateName": "absent", "TemplateData": "{}"}},
+        )
+    assert client_error(info.value) == ("NotFoundException", 404, "Template absent does not exist.")
+    boto3_client.put_account_sending_attributes(SendingEnabled=False)
+    with pytest.raises(ClientError) as info:
+        boto3_client.send_email(
+            FromEmailAddress="me@example.com",
+            Destination={"ToAddresses": ["a@example.org"]},
+            Content=SIMPLE,
+        )
+    assert client_error(info.value)[:2] == ("SendingPausedException", 400)
+    assert read_back(server) == []
+
+
+def test_boto3_sandbox(
+    server: LocalServer, boto3_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server.state.options, "sandbox", True)
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    boto3_client.create_email_identity(EmailIdentity="friend@example.net")
+    boto3_client.send_email(
+        FromEmailAddress="me@example.com",
+        Destination={"ToAddresses": ["friend@example.net", "success@simulator.amazonses.com"]},
+        Content=SIMPLE,
+    )
+    with pytest.raises(ClientError) as info:
+        boto3_client.send_email(
+            FromEmailAddress="me@example.com",
+            Destination={"ToAddresses": ["stranger@example.net"]},
+            Content=SIMPLE,
+        )
+    code, status, message = client_error(info.value)
+    assert (code, status) == ("MessageRejected", 400)
+    assert message.endswith("in region US-EAST-1: stranger@example.net")
+
+
+def test_boto3_burst_above_the_send_rate(
+    server: LocalServer, boto3_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A frozen clock makes "the same second" exact however slow the machine is.
+    monkeypatch.setattr(server.state, "clock", Clock())
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    assert boto3_client.get_account()["SendQuota"]["MaxSendRate"] == 14.0
+    outcomes: list[object] = []
+    for i in range(20):
+        try:
+            boto3_client.send_email(
+                FromEmailAddress="me@example.com",
+                Destination={"ToAddresses": [f"r{i}@example.org"]},
+                Content=SIMPLE,
+            )
+            outcomes.append("sent")
+        except ClientError as exc:
+            outcomes.append(client_error(exc))
+    throttled = ("TooManyRequestsException", 429, "Maximum sending rate exceeded.")
+    assert outcomes == ["sent"] * 14 + [throttled] * 6
+    assert boto3_client.get_account()["SendQuota"]["SentLast24Hours"] == 14.0
+    assert len(read_back(server)) == 14
+
+
+def test_boto3_simulator_events_reach_matching_destinations(
+    server: LocalServer, boto3_client: Any
+) -> None:
+    boto3_client.create_email_identity(EmailIdentity="example.com")
+    boto3_client.create_configuration_set(ConfigurationSetName="tracked")
+    topic = "arn:aws:sns:us-east-1:123456789012:ses-events"
+    for name, types in (("problems", ["BOUNCE", "COMPLAINT"]), ("flow", ["SEND", "DELIVERY"])):
+        boto3_client.create_configuration_set_event_destination(
+            ConfigurationSetName="tracked",
+            EventDestinationName=name,
+            EventDestination={
+                "Enabled": True,
+                "MatchingEventTypes": types,
+                "SnsDestination": {"TopicArn": topic},
+            },
+        )
+    boto3_client.put_suppressed_destination(EmailAddress="gone@example.org", Reason="BOUNCE")
+    message_id = boto3_client.send_email(
+        FromEmailAddress="me@example.com",
+        Destination={
+            "ToAddresses": [
+                "success@simulator.amazonses.com",
+                "bounce@simulator.amazonses.com",
+                "complaint@simulator.amazonses.com",
+                "gone@example.org",
+            ]
+        },
+        Content=SIMPLE,
+        ConfigurationSetName="tracked",
+    )["MessageId"]
+    problems = server_events(server, destination="problems")
+    assert [(e["Type"], e["Recipients"]) for e in problems] == [
+        ("BOUNCE", ["bounce@simulator.amazonses.com"]),
+        ("BOUNCE", ["gone@example.org"]),
+        ("COMPLAINT", ["complaint@simulator.amazonses.com"]),
+    ]
+    assert problems[1]["Event"]["bounce"]["bounceSubType"] == "OnAccountSuppressionList"
+    flow = server_events(server, destination="flow")
+    assert [(e["Type"], e["Recipients"]) for e in flow] == [
+        (
+            "SEND",
+            [
+                "success@simulator.amazonses.com",
+                "bounce@simulator.amazonses.com",
+                "complaint@simulator.amazonses.com",
+                "gone@example.org",
+            ],
+        ),
+        ("DELIVERY", ["success@simulator.amazonses.com"]),
+        ("DELIVERY", ["complaint@simulator.amazonses.com"]),
+    ]
+    assert all(e["MessageId"] == message_id for e in problems + flow)
+    # Simulator recipients do not count toward the daily quota; the suppressed one does.
+    assert boto3_client.get_account()["SendQuota"]["SentLast24Hours"] == 1.0

@@ -30,7 +30,16 @@ from aws_ses._model import operation, operation_names
 from aws_ses.local.state import ServerState
 from aws_ses.local.store import Store
 
-__all__ = ["FAULT_KIND", "Fault", "add_fault", "clear_faults", "list_faults", "reset_state", "routes", "take_fault"]
+__all__ = [
+    "FAULT_KIND",
+    "Fault",
+    "add_fault",
+    "clear_faults",
+    "list_faults",
+    "reset_state",
+    "routes",
+    "take_fault",
+]
 
 FAULT_KIND = "fault"
 

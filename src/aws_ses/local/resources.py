@@ -294,9 +294,7 @@ def resources() -> dict[str, Resource]:
             keys = _identity_members(ident)
         elif "Update" in verbs:
             keys = tuple(
-                m.wire
-                for m in shape(verbs["Update"].input or "").members
-                if m.location == "uri"
+                m.wire for m in shape(verbs["Update"].input or "").members if m.location == "uri"
             )
         else:
             keys = ()
@@ -376,7 +374,7 @@ class _Ctx:
 def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: _Ctx) -> Any:
     """A value for an output member the document lacks, or None."""
     if target.kind == "timestamp" and "_created" in doc and "Expir" not in m_wire:
-        updated = "Updat" in m_wire or "LastSeen" in m_wire
+        updated = "Updat" in m_wire
         return doc.get("_updated", doc["_created"]) if updated else doc["_created"]
     res = ctx.res
     if (
@@ -423,7 +421,9 @@ def _token_error(op: Operation) -> ApiError:
     return ApiError(code or "BadRequestException", "The NextToken provided is invalid.", 400)
 
 
-def paginate(op: Operation, params: dict[str, Any], items: list[Any]) -> tuple[list[Any], str | None]:
+def paginate(
+    op: Operation, params: dict[str, Any], items: list[Any]
+) -> tuple[list[Any], str | None]:
     """One page of ``items`` and the token for the next (None on the last page)."""
     size = params.get("PageSize")
     if size is None:
@@ -467,7 +467,7 @@ def _list_output(
         elif element.kind == "structure":
             shaped.append(build(element.name, doc, ctx))
         else:
-            shaped.append(doc.get("_name") or (ctx.res.label(doc) if ctx.res else ""))
+            shaped.append(ctx.res.label(doc) if ctx.res else "")  # a list of names
     result = build(op.output, {}, ctx)
     result[result_key] = shaped
     if token is not None:
@@ -721,7 +721,9 @@ def _tenant_association(state: ServerState, doc: dict[str, Any]) -> None:
 
 def _export_job(state: ServerState, doc: dict[str, Any]) -> None:
     source = doc.get("ExportDataSource") or {}
-    doc["ExportSourceType"] = "METRICS_DATA" if "MetricsDataSource" in source else "MESSAGE_INSIGHTS"
+    doc["ExportSourceType"] = (
+        "METRICS_DATA" if "MetricsDataSource" in source else "MESSAGE_INSIGHTS"
+    )
 
 
 def _dedicated_ip_pool(state: ServerState, doc: dict[str, Any]) -> None:
@@ -770,7 +772,9 @@ def update_reputation_entity_customer_managed_status(
 
 # ---------------------------------------------------------- identities
 
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 
 
 def identity_key(name: str) -> str:
@@ -780,9 +784,11 @@ def identity_key(name: str) -> str:
 
 
 def _identity(state: ServerState, name: str) -> dict[str, Any]:
-    doc = state.store.get(IDENTITY_KIND, identity_key(name))
+    key = identity_key(name)
+    doc = state.store.get(IDENTITY_KIND, key)
     if doc is None:
         raise _not_found(_NOT_FOUND[IDENTITY_KIND].format(name))
+    doc.setdefault("EmailIdentity", key)  # documents written directly may lack it
     return doc
 
 
@@ -886,7 +892,7 @@ def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, 
     return build(op.output, doc, _Ctx(state, None, "Get", _now(state)))
 
 
-_IDENTITY_FILTERS = {
+_IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
     "IDENTITY_TYPE": lambda doc, v: doc.get("IdentityType") == v,
     "VERIFICATION_STATUS": lambda doc, v: doc.get("VerificationStatus") == v,
     "IDENTITY_NAME_CONTAINS": lambda doc, v: v.lower() in str(doc.get("EmailIdentity")).lower(),
@@ -895,7 +901,7 @@ _IDENTITY_FILTERS = {
 
 @handler("ListEmailIdentities")
 def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    docs = [doc for _, doc in state.store.list(IDENTITY_KIND)]
+    docs = [{"EmailIdentity": key, **doc} for key, doc in state.store.list(IDENTITY_KIND)]
     for key, value in (params.get("Filter") or {}).items():
         test = _IDENTITY_FILTERS.get(key)
         if test is None:
@@ -933,7 +939,9 @@ def put_email_identity_dkim_attributes(
 ) -> dict[str, Any]:
     with state.store.transaction():
         doc = _identity(state, str(params["EmailIdentity"]))
-        doc.setdefault("DkimAttributes", {})["SigningEnabled"] = params.get("SigningEnabled") is True
+        doc.setdefault("DkimAttributes", {})["SigningEnabled"] = (
+            params.get("SigningEnabled") is True
+        )
         _save_identity(state, doc)
     return {}
 
@@ -1275,7 +1283,9 @@ def _suppressed(state: ServerState, params: dict[str, Any]) -> tuple[str, str, d
 @handler("GetSuppressedDestination")
 def get_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _, _, doc = _suppressed(state, params)
-    found = {k: doc[k] for k in ("EmailAddress", "Reason", "LastUpdateTime", "TenantName") if k in doc}
+    found: dict[str, Any] = {
+        k: doc[k] for k in ("EmailAddress", "Reason", "LastUpdateTime", "TenantName") if k in doc
+    }
     found["Attributes"] = dict(doc.get("Attributes") or {})
     return {"SuppressedDestination": found}
 
@@ -1332,7 +1342,12 @@ def _seed_dedicated_ips(state: ServerState) -> None:
             state.store.put(
                 DEDICATED_IP_KIND,
                 ip,
-                {"Ip": ip, "WarmupStatus": "DONE", "WarmupPercentage": 100, "PoolName": DEFAULT_POOL},
+                {
+                    "Ip": ip,
+                    "WarmupStatus": "DONE",
+                    "WarmupPercentage": 100,
+                    "PoolName": DEFAULT_POOL,
+                },
             )
         state.store.put(_META_KIND, "dedicated_ips", {"seeded": now})
 
@@ -1395,7 +1410,9 @@ def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, A
     pool = params.get("PoolName")
     if pool and state.store.get(DEDICATED_IP_POOL_KIND, str(pool)) is None:
         raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(pool))
-    docs = [d for _, d in state.store.list(DEDICATED_IP_KIND) if not pool or d.get("PoolName") == pool]
+    docs = [
+        d for _, d in state.store.list(DEDICATED_IP_KIND) if not pool or d.get("PoolName") == pool
+    ]
     page, token = paginate(_operation_by_name("GetDedicatedIps"), params, docs)
     result: dict[str, Any] = {"DedicatedIps": [_ip_record(d) for d in page]}
     if token:
@@ -1492,7 +1509,9 @@ def put_account_sending_attributes(state: ServerState, params: dict[str, Any]) -
 def put_account_dedicated_ip_warmup_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
-    _update_account(state, {"DedicatedIpAutoWarmupEnabled": params.get("AutoWarmupEnabled") is True})
+    _update_account(
+        state, {"DedicatedIpAutoWarmupEnabled": params.get("AutoWarmupEnabled") is True}
+    )
     return {}
 
 

@@ -150,11 +150,13 @@ def _message_id_host(region: str) -> str:
 
 def _identity_verified(state: ServerState, address: str) -> str | None:
     """The verified identity (address or a parent domain) covering ``address``."""
-    for key in (address, address.lower()):
+    local, _, domain = address.rpartition("@")
+    # Identity keys keep the local part's case and lower-case the domain.
+    for key in dict.fromkeys((f"{local}@{domain.lower()}", address, address.lower())):
         doc = state.store.get("identity", key)
         if doc is not None and doc.get("VerifiedForSendingStatus") is True:
             return key
-    domain = address.rpartition("@")[2].lower()
+    domain = domain.lower()
     while domain:
         doc = state.store.get("identity", domain)
         if doc is not None and doc.get("VerifiedForSendingStatus") is True:
@@ -811,6 +813,7 @@ def send_bulk_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any
     identity = _check_identities(state, sender, [])
     config_name, config = _effective_configuration_set(state, config_name, config, identity)
     default_data = spec.get("TemplateData") or "{}"
+    _merged_data("{}", default_data)  # invalid default data fails the whole call
     default_tags = _tags(params.get("DefaultEmailTags"))
     default_headers = _headers(spec.get("Headers"))
     attachments = _attachments(spec.get("Attachments"))
