@@ -1,4 +1,4 @@
-"""Every Python example in README.md runs.
+"""Every Python example in README.md and docs/local-server.md runs.
 
 Examples written for Amazon SES run against the local server: the test points
 the standard environment variables (``AWS_ENDPOINT_URL_SESV2`` and the
@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = [README, ROOT / "docs" / "local-server.md"]
+BLOCKS = [
+    (doc, block)
+    for doc in DOCS
+    for block in re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +32,14 @@ def local_endpoint() -> Iterator[str]:
 
 
 def test_readme_has_examples() -> None:
-    assert len(BLOCKS) >= 5
+    assert sum(doc == README for doc, _ in BLOCKS) >= 5
 
 
-@pytest.mark.parametrize("source", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+@pytest.mark.parametrize(
+    ("doc", "source"), BLOCKS, ids=[f"{doc.name}-{i}" for i, (doc, _) in enumerate(BLOCKS)]
+)
 def test_readme_example_runs(
+    doc: Path,
     source: str,
     local_endpoint: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -42,6 +51,6 @@ def test_readme_example_runs(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    exec(compile(source, str(README), "exec"), {"__name__": "__readme__"})
+    exec(compile(source, str(doc), "exec"), {"__name__": "__readme__"})
     out = capsys.readouterr().out
     assert out.strip(), "every README example prints what it did"
