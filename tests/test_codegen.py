@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("botocore")
 
-from tools.codegen.__main__ import ROOT, render_all  # noqa: E402
+from tools.codegen.__main__ import ROOT, render_all
 
 
 def test_generated_files_are_up_to_date() -> None:
