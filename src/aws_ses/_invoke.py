@@ -7,27 +7,32 @@ service classes never know how a call is carried out.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 __all__ = ["AsyncInvoker", "SyncInvoker"]
 
 
-class SyncInvoker:
+class SyncInvoker(ABC):
     __slots__ = ()
 
+    @abstractmethod
     def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
-        raise NotImplementedError  # implemented by SesClient
+        """Implemented by SesClient."""
 
+    @abstractmethod
     def _paginate(self, operation: str, params: dict[str, Any]) -> Iterator[Any]:
-        raise NotImplementedError  # implemented by SesClient
+        """Implemented by SesClient."""
 
 
-class AsyncInvoker:
+class AsyncInvoker(ABC):
     __slots__ = ()
 
+    @abstractmethod
     async def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
-        raise NotImplementedError  # implemented by AsyncSesClient
+        """Implemented by AsyncSesClient."""
 
+    @abstractmethod
     def _paginate(self, operation: str, params: dict[str, Any]) -> AsyncIterator[Any]:
-        raise NotImplementedError  # implemented by AsyncSesClient
+        """Implemented by AsyncSesClient."""
