@@ -13,6 +13,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
 from aws_ses._model import Operation, operation, shape
 from aws_ses._parse import parse_response
 from aws_ses._serialize import build_request
@@ -22,7 +23,6 @@ from aws_ses.config import SesConfig
 from aws_ses.endpoints import ResolvedEndpoint, resolve_endpoint
 from aws_ses.errors import SesValidationError
 from aws_ses.signing import SigV4Signer
-from aws_ses.transport.base import HttpRequest, HttpResponse, Timeout
 
 __all__ = ["ClientCore"]
 

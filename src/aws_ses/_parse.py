@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 
+from aws_ses._http import HttpResponse
 from aws_ses._model import Operation
 from aws_ses.errors import SesError, SesServiceError, service_error
-from aws_ses.transport.base import HttpResponse
 
 __all__ = ["parse_error", "parse_response", "request_id_of"]
 

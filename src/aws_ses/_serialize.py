@@ -20,9 +20,9 @@ from urllib.parse import quote
 
 import msgspec
 
+from aws_ses._http import HttpRequest
 from aws_ses._model import Operation, Shape, shape
 from aws_ses.errors import SesValidationError
-from aws_ses.transport.base import HttpRequest
 
 __all__ = ["MAX_RECIPIENTS", "build_request", "to_wire"]
 

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote_to_bytes
 
-from aws_ses.transport.base import HttpRequest
+from aws_ses._http import HttpRequest
 
 if TYPE_CHECKING:
     # Typing only: the signer needs just the two attributes, and importing the

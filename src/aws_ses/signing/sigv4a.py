@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from aws_ses._http import HttpRequest
 from aws_ses.signing.sigv4 import prepare_request, string_to_sign
-from aws_ses.transport.base import HttpRequest
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import (

@@ -21,9 +21,10 @@ from types import TracebackType
 import aiohttp
 from yarl import URL
 
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
 from ..errors import SesTimeoutError, SesTransportError
 from ._proxy import Target, make_ssl_context, parse_proxy_url, select_proxy, split_url
-from .base import HttpRequest, HttpResponse, Timeout
 
 __all__ = ["AiohttpTransport"]
 

@@ -34,9 +34,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
 
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
 from ..errors import SesTimeoutError
 from ._proxy import split_url
-from .base import HttpRequest, HttpResponse, Timeout
 
 __all__ = ["ASGIApp", "ASGITransport", "SyncASGITransport"]
 

@@ -25,37 +25,11 @@ Contract, for anyone writing a transport:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
 __all__ = ["AsyncTransport", "HttpRequest", "HttpResponse", "Timeout", "Transport"]
-
-
-@dataclass(slots=True)
-class HttpRequest:
-    """An outgoing request. ``headers`` keys keep the case they were set with."""
-
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-
-@dataclass(slots=True)
-class HttpResponse:
-    """A complete response; ``headers`` keys are lower-case."""
-
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-
-@dataclass(frozen=True, slots=True)
-class Timeout:
-    """Seconds allowed to connect and to wait for each read of the response."""
-
-    connect: float = 10.0
-    read: float = 60.0
 
 
 @runtime_checkable

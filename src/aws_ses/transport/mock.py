@@ -22,7 +22,7 @@ from typing import Any
 
 import msgspec
 
-from .base import HttpRequest, HttpResponse, Timeout
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
 __all__ = [
     "AsyncHandler",

@@ -28,9 +28,10 @@ from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
 from ..errors import SesTimeoutError, SesTransportError
 from ._proxy import Proxy, Target, make_ssl_context, parse_proxy_url, select_proxy, split_url
-from .base import HttpRequest, HttpResponse, Timeout
 
 __all__ = ["Urllib3Transport"]
 

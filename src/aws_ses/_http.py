@@ -1,0 +1,64 @@
+"""The neutral HTTP values every layer shares: request, response, timeout.
+
+Signing, serialization, parsing, the pipeline and the transports all import
+these from here, so none of them depends on another's module. Headers that
+carry secrets are redacted from every ``repr``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["SENSITIVE_HEADERS", "HttpRequest", "HttpResponse", "Timeout", "redact_headers"]
+
+# Lower-case names of headers whose values are secrets or signatures.
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "x-amz-security-token", "x-amz-signature", "proxy-authorization", "cookie"}
+)
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with secret values replaced by ``***``."""
+    return {k: ("***" if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
+
+
+def _redact_url(url: str) -> str:
+    # Presigned URLs carry the signature and token in the query.
+    if "X-Amz-" not in url:
+        return url
+    import re
+
+    return re.sub(r"(X-Amz-(?:Signature|Security-Token|Credential)=)[^&]*", r"\1***", url)
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """An outgoing request. ``headers`` keys keep the case they were set with."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def __repr__(self) -> str:
+        return (
+            f"HttpRequest(method={self.method!r}, url={_redact_url(self.url)!r}, "
+            f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
+        )
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """A complete response; ``headers`` keys are lower-case."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """Seconds allowed to connect and to wait for each read of the response."""
+
+    connect: float = 10.0
+    read: float = 60.0
