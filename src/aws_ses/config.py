@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from aws_ses.errors import SesValidationError
@@ -22,6 +22,13 @@ __all__ = ["SesConfig"]
 # Region names are DNS labels: lower-case letters, digits and dashes.
 _REGION_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _TRUE = {"1", "true", "yes", "on"}
+_RETRY_MODES = ("standard", "adaptive", "off")
+_HOOK_EVENTS = ("request", "response")
+# The specification's default rate when limiting is switched on without a number.
+DEFAULT_RATE_LIMIT = 14.0
+
+RetryMode = Literal["standard", "adaptive", "off"]
+RateLimit = float | int | Literal["auto"] | bool | None
 
 
 def _env_flag(env: Mapping[str, str], name: str) -> bool | None:
@@ -29,6 +36,13 @@ def _env_flag(env: Mapping[str, str], name: str) -> bool | None:
     if value is None or value == "":
         return None
     return value.strip().lower() in _TRUE
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SesValidationError(name, f"{text!r} is not a number") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +68,30 @@ class SesConfig:
     verify: bool | str = True
     transport: Transport | None = None
     async_transport: AsyncTransport | None = None
+    # Retries (docs/resilience.md). None: AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, the
+    # profile's retry_mode / max_attempts, then standard mode with 3 attempts.
+    retry_mode: RetryMode | None = None
+    max_attempts: int | None = None
+    # Resend a mail-sending call whose request may already have reached SES.
+    retry_ambiguous_sends: bool = False
+    # Total seconds a call may take across attempts and sleeps (None: no limit).
+    deadline: float | None = None
+    # Circuit breaker per (region, endpoint): opens after `breaker_threshold`
+    # consecutive failures, probes again after `breaker_cooldown` seconds.
+    circuit_breaker: bool = True
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 30.0
+    # Recipient-weighted rate limit: None/False (off), True (14/s), a number of
+    # recipients per second, or "auto" (SendQuota.MaxSendRate from GetAccount).
+    rate_limit: RateLimit = None
+    rate_limit_burst: float | None = None
+    rate_limit_max_wait: float | None = None
+    rate_limit_url: str | None = None
+    rate_limit_fallback: Literal["local", "fail"] = "local"
+    # Observability: addresses, subjects and bodies stay out of logs, spans and
+    # hook payloads unless this is True. Secrets never appear.
+    log_sensitive: bool = False
+    hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None
 
     def __post_init__(self) -> None:
         if self.region is not None and (
@@ -89,6 +127,65 @@ class SesConfig:
             raise SesValidationError("user_agent_extra", "must not contain CR or LF")
         if self.profile is not None and not self.profile.strip():
             raise SesValidationError("profile", "must not be empty")
+        self._check_resilience()
+
+    def _check_resilience(self) -> None:
+        if self.retry_mode is not None and self.retry_mode not in _RETRY_MODES:
+            raise SesValidationError(
+                "retry_mode", f"{self.retry_mode!r} is not one of {', '.join(_RETRY_MODES)}"
+            )
+        for name, minimum in (("max_attempts", 1), ("breaker_threshold", 1)):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < minimum
+            ):
+                raise SesValidationError(name, f"must be an integer >= {minimum}, not {value!r}")
+        for name in ("deadline", "breaker_cooldown", "rate_limit_burst", "rate_limit_max_wait"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+            ):
+                raise SesValidationError(name, f"must be a positive number, not {value!r}")
+        rate = self.rate_limit
+        if not (
+            rate is None
+            or isinstance(rate, bool)
+            or rate == "auto"
+            or (isinstance(rate, int | float) and rate > 0)
+        ):
+            raise SesValidationError(
+                "rate_limit",
+                f"must be None, True, a positive number of recipients per second or 'auto', "
+                f"not {rate!r}",
+            )
+        if self.rate_limit_url is not None and not self.rate_limit_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise SesValidationError(
+                "rate_limit_url", "must be a redis://, rediss:// or unix:// URL"
+            )
+        if self.rate_limit_fallback not in ("local", "fail"):
+            raise SesValidationError("rate_limit_fallback", "must be 'local' or 'fail'")
+        if self.hooks is not None:
+            for event, funcs in self.hooks.items():
+                if event not in _HOOK_EVENTS:
+                    raise SesValidationError(
+                        f"hooks[{event!r}]", f"unknown event; use {' or '.join(_HOOK_EVENTS)}"
+                    )
+                if not all(callable(f) for f in funcs):
+                    raise SesValidationError(f"hooks[{event!r}]", "must be a list of callables")
+
+    @property
+    def effective_rate_limit(self) -> float | Literal["auto"] | None:
+        """The rate limit in recipients per second, ``"auto"``, or None when off."""
+        rate = self.rate_limit
+        if rate is None or rate is False:
+            return None
+        if rate is True:
+            return DEFAULT_RATE_LIMIT
+        if rate == "auto":
+            return "auto"
+        return float(rate)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> SesConfig:
@@ -119,8 +216,33 @@ class SesConfig:
             flag = _env_flag(env, var)
             if flag is not None:
                 values[field] = flag
+        mode = env.get("AWS_RETRY_MODE")
+        if mode:
+            values["retry_mode"] = mode.strip().lower()
+        attempts = env.get("AWS_MAX_ATTEMPTS")
+        if attempts:
+            try:
+                values["max_attempts"] = int(attempts)
+            except ValueError:
+                raise SesValidationError(
+                    "AWS_MAX_ATTEMPTS", f"{attempts!r} is not a whole number"
+                ) from None
+        rate = env.get("AWS_SES_RATE_LIMIT")
+        if rate:
+            values["rate_limit"] = rate if rate == "auto" else _number(rate, "AWS_SES_RATE_LIMIT")
+        url = env.get("AWS_SES_RATE_LIMIT_URL")
+        if url:
+            values["rate_limit_url"] = url
         values.update(overrides)
         return cls(**values)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != f.default
+        )
+        return f"SesConfig({shown})"
 
     def with_options(self, **changes: Any) -> SesConfig:
         """A copy with some fields changed (validated again)."""

@@ -27,8 +27,10 @@ __all__ = [
     "MaxSendRateExceeded",
     "MessageRejected",
     "NotFoundException",
+    "RateLimitTimeout",
     "SendingPausedException",
     "SesError",
+    "SesResponseError",
     "SesServiceError",
     "SesTimeoutError",
     "SesTransportError",
@@ -43,10 +45,14 @@ class SesError(Exception):
 
     ``code`` is the SES error code (or a client-side code), ``status`` the HTTP
     status when a response was received, ``request_id`` the SES request id,
-    and ``retryable`` whether repeating the same call may succeed.
+    ``retryable`` whether repeating the same call may succeed, and
+    ``maybe_sent`` whether the request may have reached SES (for a call that
+    sends mail: whether the mail may have gone out). ``retryable`` is never
+    True for a send whose ``maybe_sent`` is True.
     """
 
     retryable: bool = False
+    maybe_sent: bool = False
 
     def __init__(
         self,
@@ -116,6 +122,18 @@ class SesTimeoutError(SesTransportError):
 
 class CircuitOpenError(SesError):
     """The circuit breaker for this endpoint is open; no request was made."""
+
+
+class RateLimitTimeout(SesError):
+    """The rate limiter would have made this call wait longer than ``max_wait``.
+
+    Nothing was sent; the caller decides whether to try later.
+    """
+
+
+class SesResponseError(SesError):
+    """A reply that cannot be trusted: truncated, empty, not JSON, or missing a
+    member the caller cannot do without. Never returned as a success."""
 
 
 # ---------------------------------------------------------------- service side
