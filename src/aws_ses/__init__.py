@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from aws_ses.errors import SesValidationError as SesValidationError
     from aws_ses.errors import TooManyRequestsException as TooManyRequestsException
     from aws_ses.mime import Attachment as Attachment
+    from aws_ses.smtp import smtp_credentials as smtp_credentials
     from aws_ses.transport.mock import MockTransport as MockTransport
 
 _LAZY = {
@@ -46,6 +47,7 @@ _LAZY = {
     "MessageRejected": "aws_ses.errors",
     "NotFoundException": "aws_ses.errors",
     "TooManyRequestsException": "aws_ses.errors",
+    "smtp_credentials": "aws_ses.smtp",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]

@@ -114,6 +114,7 @@ class SesTransportError(SesError):
     def __init__(self, message: str, *, sent: bool) -> None:
         super().__init__(message, code=type(self).__name__)
         self.sent = sent
+        self.maybe_sent = sent
 
 
 class SesTimeoutError(SesTransportError):

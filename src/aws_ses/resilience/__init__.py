@@ -1,0 +1,1 @@
+"""Policies the call pipeline consults: retries, the circuit breaker, the rate limiter."""
