@@ -62,7 +62,7 @@ Plan = Generator[Step, Any, Any]
 
 def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
     """The plan for one call of operation ``name`` (snake_case) with wire-named params."""
-    op, request, endpoint = core.build(name, params)  # raises before any I/O on bad input
+    op, base, endpoint = core.build(name, params)  # raises before any I/O on bad input
     policy = core.retry
     runtime = core.runtime
     breaker = core.breaker
@@ -70,7 +70,7 @@ def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
     max_attempts = policy.max_attempts
     deadline = core.config.deadline
     started = runtime.monotonic() if deadline is not None else 0.0
-    request.headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
+    base.headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
     maybe_sent = False  # across attempts: may any of them have reached SES?
     attempt = last_cost = 0
     while True:
@@ -94,7 +94,11 @@ def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
             wait = adaptive.delay()
             if wait > 0:
                 yield Sleep(wait)
-        request.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+        # Each attempt is its own request, signed afresh (a retry must not
+        # reuse a stale date or signature).
+        headers = dict(base.headers)
+        headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+        request = HttpRequest(base.method, base.url, headers, base.body)
         credentials: Credentials = yield NEED_CREDENTIALS
         core.sign(request, credentials, endpoint)
         response: HttpResponse | None = None
