@@ -10,20 +10,26 @@ from typing import TYPE_CHECKING, Any
 from aws_ses._base_client import BaseClient, Pager
 from aws_ses._drivers import run_async
 from aws_ses._generated.async_services import AsyncServiceAccessors
+from aws_ses._lazy import lazy_module
 from aws_ses.config import SesConfig
 from aws_ses.transport.base import AsyncTransport
 
 if TYPE_CHECKING:
-    from aws_ses._generated.types import (
-        CreateEmailTemplateResponse,
-        SendEmailResponse,
-        UpdateEmailTemplateResponse,
-    )
-    from aws_ses.bulk import AsyncBulkResult, BulkEmailBuilder, BulkEntry
-    from aws_ses.email_builder import EmailBuilder
-    from aws_ses.health import HealthStatus
-    from aws_ses.sending_services import AsyncEmailsService
-    from aws_ses.template_builder import AsyncTemplatesService, TemplateBuilder
+    from aws_ses import bulk as _bulk
+    from aws_ses import email_builder as _email_builder
+    from aws_ses import health as _health
+    from aws_ses import sending_services as _sending
+    from aws_ses import template_builder as _template_builder
+    from aws_ses._generated import types as t
+else:
+    # Resolved on first use, so typing.get_type_hints() works without
+    # importing the sending helpers up front.
+    _bulk = lazy_module("aws_ses.bulk")
+    _email_builder = lazy_module("aws_ses.email_builder")
+    _health = lazy_module("aws_ses.health")
+    _sending = lazy_module("aws_ses.sending_services")
+    t = lazy_module("aws_ses._generated.types")
+    _template_builder = lazy_module("aws_ses.template_builder")
 
 __all__ = ["AsyncSesClient"]
 
@@ -68,20 +74,20 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
     # .health, shared with the sync client; these only bind it to _invoke.
 
     @cached_property
-    def emails(self) -> AsyncEmailsService:
+    def emails(self) -> _sending.AsyncEmailsService:
         """``send``, ``send_bulk`` (any number of entries) and ``send_bulk_email``."""
         from aws_ses.sending_services import AsyncEmailsService
 
         return AsyncEmailsService(self)
 
     @cached_property
-    def templates(self) -> AsyncTemplatesService:
+    def templates(self) -> _template_builder.AsyncTemplatesService:
         """The template operations, plus ``render_locally``."""
         from aws_ses.template_builder import AsyncTemplatesService
 
         return AsyncTemplatesService(self)
 
-    def email_builder(self) -> EmailBuilder[Awaitable[SendEmailResponse]]:
+    def email_builder(self) -> _email_builder.EmailBuilder[Awaitable[t.SendEmailResponse]]:
         """A fluent builder for one message; ``await ....send()`` calls ``SendEmail``."""
         from aws_ses.email_builder import EmailBuilder
 
@@ -99,7 +105,7 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
         cc: str | Iterable[str] | None = None,
         bcc: str | Iterable[str] | None = None,
         reply_to: str | Iterable[str] | None = None,
-    ) -> SendEmailResponse:
+    ) -> t.SendEmailResponse:
         """Send the stored template ``template_name`` rendered with ``template_data``."""
         from aws_ses.email_builder import templated_email
 
@@ -108,7 +114,7 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
             configuration_set=configuration_set, tags=tags, cc=cc, bcc=bcc, reply_to=reply_to,
         ).send()  # fmt: skip
 
-    def bulk_email_builder(self) -> BulkEmailBuilder[Awaitable[AsyncBulkResult]]:
+    def bulk_email_builder(self) -> _bulk.BulkEmailBuilder[Awaitable[_bulk.AsyncBulkResult]]:
         """A fluent builder for a templated bulk send; chunks go out concurrently."""
         from aws_ses.bulk import BulkEmailBuilder, run_bulk_async
 
@@ -118,14 +124,14 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
         self,
         from_: str,
         template_name: str,
-        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        entries: Iterable[_bulk.BulkEntry | Mapping[str, Any] | str],
         *,
         default_template_data: Any = None,
         configuration_set: str | None = None,
         default_tags: Mapping[str, str] | None = None,
         chunk_size: int = 50,
         max_concurrency: int = 4,
-    ) -> AsyncBulkResult:
+    ) -> _bulk.AsyncBulkResult:
         """Send a template to any number of entries, ``max_concurrency`` calls at a time."""
         from aws_ses.bulk import BulkSend, run_bulk_async
 
@@ -137,8 +143,8 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
 
     def template_builder(
         self, name: str
-    ) -> TemplateBuilder[
-        Awaitable[CreateEmailTemplateResponse], Awaitable[UpdateEmailTemplateResponse]
+    ) -> _template_builder.TemplateBuilder[
+        Awaitable[t.CreateEmailTemplateResponse], Awaitable[t.UpdateEmailTemplateResponse]
     ]:
         """A builder for template ``name``; ``await .create()`` / ``.update()`` store it."""
         from aws_ses.template_builder import TemplateBuilder
@@ -149,7 +155,7 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
             update=partial(self._invoke, "update_email_template"),
         )
 
-    async def health_check(self) -> HealthStatus:
+    async def health_check(self) -> _health.HealthStatus:
         """Reachability, credentials, sending status and quota from ``GetAccount``; never raises."""
         from aws_ses.health import check_health_async
 

@@ -10,20 +10,26 @@ from typing import TYPE_CHECKING, Any
 from aws_ses._base_client import BaseClient, Pager
 from aws_ses._drivers import run_sync
 from aws_ses._generated.sync_services import ServiceAccessors
+from aws_ses._lazy import lazy_module
 from aws_ses.config import SesConfig
 from aws_ses.transport.base import Transport
 
 if TYPE_CHECKING:
-    from aws_ses._generated.types import (
-        CreateEmailTemplateResponse,
-        SendEmailResponse,
-        UpdateEmailTemplateResponse,
-    )
-    from aws_ses.bulk import BulkEmailBuilder, BulkEntry, BulkResult
-    from aws_ses.email_builder import EmailBuilder
-    from aws_ses.health import HealthStatus
-    from aws_ses.sending_services import EmailsService
-    from aws_ses.template_builder import TemplateBuilder, TemplatesService
+    from aws_ses import bulk as _bulk
+    from aws_ses import email_builder as _email_builder
+    from aws_ses import health as _health
+    from aws_ses import sending_services as _sending
+    from aws_ses import template_builder as _template_builder
+    from aws_ses._generated import types as t
+else:
+    # Resolved on first use, so typing.get_type_hints() works without
+    # importing the sending helpers up front.
+    _bulk = lazy_module("aws_ses.bulk")
+    _email_builder = lazy_module("aws_ses.email_builder")
+    _health = lazy_module("aws_ses.health")
+    _sending = lazy_module("aws_ses.sending_services")
+    t = lazy_module("aws_ses._generated.types")
+    _template_builder = lazy_module("aws_ses.template_builder")
 
 __all__ = ["SesClient"]
 
@@ -67,20 +73,20 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
     # .health, shared with the async client; these only bind it to _invoke.
 
     @cached_property
-    def emails(self) -> EmailsService:
+    def emails(self) -> _sending.EmailsService:
         """``send``, ``send_bulk`` (any number of entries) and ``send_bulk_email``."""
         from aws_ses.sending_services import EmailsService
 
         return EmailsService(self)
 
     @cached_property
-    def templates(self) -> TemplatesService:
+    def templates(self) -> _template_builder.TemplatesService:
         """The template operations, plus ``render_locally``."""
         from aws_ses.template_builder import TemplatesService
 
         return TemplatesService(self)
 
-    def email_builder(self) -> EmailBuilder[SendEmailResponse]:
+    def email_builder(self) -> _email_builder.EmailBuilder[t.SendEmailResponse]:
         """A fluent builder for one message; ``.send()`` calls ``SendEmail``."""
         from aws_ses.email_builder import EmailBuilder
 
@@ -98,7 +104,7 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
         cc: str | Iterable[str] | None = None,
         bcc: str | Iterable[str] | None = None,
         reply_to: str | Iterable[str] | None = None,
-    ) -> SendEmailResponse:
+    ) -> t.SendEmailResponse:
         """Send the stored template ``template_name`` rendered with ``template_data``."""
         from aws_ses.email_builder import templated_email
 
@@ -107,7 +113,7 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
             configuration_set=configuration_set, tags=tags, cc=cc, bcc=bcc, reply_to=reply_to,
         ).send()  # fmt: skip
 
-    def bulk_email_builder(self) -> BulkEmailBuilder[BulkResult]:
+    def bulk_email_builder(self) -> _bulk.BulkEmailBuilder[_bulk.BulkResult]:
         """A fluent builder for a templated bulk send of any size."""
         from aws_ses.bulk import BulkEmailBuilder, run_bulk
 
@@ -117,14 +123,14 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
         self,
         from_: str,
         template_name: str,
-        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        entries: Iterable[_bulk.BulkEntry | Mapping[str, Any] | str],
         *,
         default_template_data: Any = None,
         configuration_set: str | None = None,
         default_tags: Mapping[str, str] | None = None,
         chunk_size: int = 50,
         max_concurrency: int = 4,
-    ) -> BulkResult:
+    ) -> _bulk.BulkResult:
         """Send a template to any number of entries, 50 per ``SendBulkEmail`` call,
         ``max_concurrency`` calls at a time (threads)."""
         from aws_ses.bulk import BulkSend, run_bulk
@@ -137,7 +143,9 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
 
     def template_builder(
         self, name: str
-    ) -> TemplateBuilder[CreateEmailTemplateResponse, UpdateEmailTemplateResponse]:
+    ) -> _template_builder.TemplateBuilder[
+        t.CreateEmailTemplateResponse, t.UpdateEmailTemplateResponse
+    ]:
         """A builder for template ``name``; ``.create()`` / ``.update()`` store it."""
         from aws_ses.template_builder import TemplateBuilder
 
@@ -147,7 +155,7 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
             update=partial(self._invoke, "update_email_template"),
         )
 
-    def health_check(self) -> HealthStatus:
+    def health_check(self) -> _health.HealthStatus:
         """Reachability, credentials, sending status and quota from ``GetAccount``; never raises."""
         from aws_ses.health import check_health
 

@@ -433,7 +433,7 @@ def gen_services(model: Model, is_async: bool) -> str:
         cls = f"{prefix}{stem}Service"
         names.append(cls)
         members = _group_members(model, ops, nouns)
-        slots = ", ".join(repr(n) for n in ["_client", *[n for n, _ in members]])
+        slots = ", ".join(repr(n) for n in ["_client", *sorted(n for n, _ in members)])
         lines += ["", "", f"class {cls}:"]
         lines.append(f'    """``client.{accessor}``: {", ".join(ops)}."""')
         lines += [

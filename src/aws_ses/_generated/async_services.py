@@ -35,12 +35,12 @@ class AsyncTemplatesService:
     __slots__ = (
         "_client",
         "create",
-        "get",
-        "update",
         "delete",
-        "list",
+        "get",
         "iter",
+        "list",
         "test_render",
+        "update",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -60,12 +60,12 @@ class AsyncCustomVerificationTemplatesService:
     __slots__ = (
         "_client",
         "create",
-        "get",
-        "update",
         "delete",
-        "list",
+        "get",
         "iter",
+        "list",
         "send",
+        "update",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -84,24 +84,24 @@ class AsyncIdentitiesService:
 
     __slots__ = (
         "_client",
+        "associate_certificate",
         "create",
-        "get",
+        "create_policy",
         "delete",
-        "list",
+        "delete_policy",
+        "disassociate_certificate",
+        "get",
+        "get_policies",
         "iter",
+        "iter_certificates",
+        "list",
+        "list_certificates",
+        "put_configuration_set_attributes",
         "put_dkim_attributes",
         "put_dkim_signing_attributes",
         "put_feedback_attributes",
         "put_mail_from_attributes",
-        "put_configuration_set_attributes",
-        "create_policy",
-        "get_policies",
         "update_policy",
-        "delete_policy",
-        "associate_certificate",
-        "disassociate_certificate",
-        "list_certificates",
-        "iter_certificates",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -134,15 +134,13 @@ class AsyncConfigurationSetsService:
     __slots__ = (
         "_client",
         "create",
-        "get",
-        "update",
-        "delete",
-        "list",
-        "iter",
         "create_event_destination",
-        "get_event_destinations",
-        "update_event_destination",
+        "delete",
         "delete_event_destination",
+        "get",
+        "get_event_destinations",
+        "iter",
+        "list",
         "put_archiving_options",
         "put_delivery_options",
         "put_reputation_options",
@@ -150,6 +148,8 @@ class AsyncConfigurationSetsService:
         "put_suppression_options",
         "put_tracking_options",
         "put_vdm_options",
+        "update",
+        "update_event_destination",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -178,11 +178,11 @@ class AsyncSuppressionService:
 
     __slots__ = (
         "_client",
-        "put",
-        "get",
         "delete",
-        "list",
+        "get",
         "iter",
+        "list",
+        "put",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -199,17 +199,17 @@ class AsyncDedicatedIpsService:
 
     __slots__ = (
         "_client",
-        "get",
-        "list",
-        "iter",
-        "put_in_pool",
-        "put_warmup_attributes",
         "create_pool",
-        "get_pool",
         "delete_pool",
-        "list_pools",
+        "get",
+        "get_pool",
+        "iter",
         "iter_pools",
+        "list",
+        "list_pools",
+        "put_in_pool",
         "put_pool_scaling_attributes",
+        "put_warmup_attributes",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -233,12 +233,12 @@ class AsyncAccountService:
     __slots__ = (
         "_client",
         "get",
-        "put_details",
-        "put_sending_attributes",
-        "put_suppression_attributes",
         "put_dedicated_ip_warmup_attributes",
         "put_delivery_attributes",
+        "put_details",
         "put_pricing_attributes",
+        "put_sending_attributes",
+        "put_suppression_attributes",
         "put_vdm_attributes",
     )
 
@@ -260,17 +260,17 @@ class AsyncContactListsService:
     __slots__ = (
         "_client",
         "create",
-        "get",
-        "update",
-        "delete",
-        "list",
-        "iter",
         "create_contact",
-        "get_contact",
-        "update_contact",
+        "delete",
         "delete_contact",
-        "list_contacts",
+        "get",
+        "get_contact",
+        "iter",
         "iter_contacts",
+        "list",
+        "list_contacts",
+        "update",
+        "update_contact",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -294,15 +294,15 @@ class AsyncJobsService:
 
     __slots__ = (
         "_client",
-        "create_import",
-        "get_import",
-        "list_imports",
-        "iter_imports",
-        "create_export",
-        "get_export",
-        "list_exports",
-        "iter_exports",
         "cancel_export",
+        "create_export",
+        "create_import",
+        "get_export",
+        "get_import",
+        "iter_exports",
+        "iter_imports",
+        "list_exports",
+        "list_imports",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -323,22 +323,22 @@ class AsyncDeliverabilityService:
 
     __slots__ = (
         "_client",
-        "get_dashboard_options",
-        "put_dashboard_option",
-        "create_test_report",
-        "get_test_report",
-        "list_test_reports",
-        "iter_test_reports",
-        "get_domain_campaign",
-        "list_domain_campaigns",
-        "iter_domain_campaigns",
-        "get_domain_statistics_report",
-        "get_blacklist_reports",
         "batch_get_metric_data",
+        "create_test_report",
+        "get_blacklist_reports",
+        "get_dashboard_options",
+        "get_domain_campaign",
+        "get_domain_statistics_report",
         "get_email_address_insights",
         "get_message_insights",
-        "list_recommendations",
+        "get_test_report",
+        "iter_domain_campaigns",
         "iter_recommendations",
+        "iter_test_reports",
+        "list_domain_campaigns",
+        "list_recommendations",
+        "list_test_reports",
+        "put_dashboard_option",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -367,10 +367,10 @@ class AsyncMultiRegionEndpointsService:
     __slots__ = (
         "_client",
         "create",
-        "get",
         "delete",
-        "list",
+        "get",
         "iter",
+        "list",
     )
 
     def __init__(self, client: AsyncOperations) -> None:
@@ -388,16 +388,16 @@ class AsyncTenantsService:
     __slots__ = (
         "_client",
         "create",
-        "get",
-        "delete",
-        "list",
-        "iter",
         "create_resource_association",
+        "delete",
         "delete_resource_association",
-        "list_resources",
-        "iter_resources",
-        "list_for_resource",
+        "get",
+        "iter",
         "iter_for_resource",
+        "iter_resources",
+        "list",
+        "list_for_resource",
+        "list_resources",
         "put_suppression_attributes",
     )
 
@@ -423,8 +423,8 @@ class AsyncReputationService:
     __slots__ = (
         "_client",
         "get_entity",
-        "list_entities",
         "iter_entities",
+        "list_entities",
         "update_entity_customer_managed_status",
         "update_entity_policy",
     )
@@ -445,9 +445,9 @@ class AsyncTagsService:
 
     __slots__ = (
         "_client",
+        "list",
         "tag",
         "untag",
-        "list",
     )
 
     def __init__(self, client: AsyncOperations) -> None:

@@ -9,6 +9,7 @@ circuit, its failure opens it again. Transitions are logged at WARNING.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import weakref
@@ -164,10 +165,9 @@ def breaker_for(
                 (region, url), threshold=threshold, cooldown=cooldown, clock=clock
             )
             if transport is not None:
-                try:
+                # A transport that cannot be weakly referenced keeps its entry.
+                with contextlib.suppress(TypeError):
                     weakref.finalize(transport, _forget, key)
-                except TypeError:  # not weak-referenceable: kept for the process
-                    pass
         return breaker
 
 
