@@ -148,6 +148,8 @@ def check_sns_url(url: str, what: str = "SigningCertURL", *, pem: bool = True) -
         raise SnsVerificationError(f"{what} host {host!r} is not an Amazon SNS host")
     if pem and not parts.path.endswith(".pem"):
         raise SnsVerificationError(f"{what} path must end with .pem: {url!r}")
+    if pem and (parts.query or parts.fragment):
+        raise SnsVerificationError(f"{what} must not have a query or fragment: {url!r}")
 
 
 #: Fetches a URL and returns its body; raises on any failure.
