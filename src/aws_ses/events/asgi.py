@@ -8,13 +8,12 @@ from typing import Any
 
 from aws_ses.events.receiver import EventReceiver, Result
 
-__all__ = ["asgi_app"]
+__all__ = ["EventsApp", "asgi_app"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # SNS envelopes are a few KB; SES records with many headers stay far below this.
 MAX_BODY = 256 * 1024
@@ -35,25 +34,16 @@ async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-def asgi_app(receiver: EventReceiver | None = None, **receiver_options: Any) -> ASGIApp:
-    """An ASGI app that answers SNS POSTs with ``receiver`` (or one built from the options).
+class EventsApp:
+    """The ASGI app :func:`asgi_app` returns; :attr:`receiver` takes hooks."""
 
-    Any path is accepted, so the app can be mounted anywhere. The receiver is
-    the app's ``receiver`` attribute, for registering hooks.
-    """
-    if receiver is not None and receiver_options:
-        raise TypeError("pass either receiver= or receiver options, not both")
-    target = receiver or EventReceiver(**receiver_options)
+    def __init__(self, receiver: EventReceiver) -> None:
+        self.receiver = receiver
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await _lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         if scope["method"] != "POST":
@@ -77,8 +67,27 @@ def asgi_app(receiver: EventReceiver | None = None, **receiver_options: Any) -> 
             key.decode("latin-1"): value.decode("latin-1")
             for key, value in scope.get("headers") or []
         }
-        result = await target.handle_async(b"".join(chunks), headers)
+        result = await self.receiver.handle_async(b"".join(chunks), headers)
         await _answer(send, result.status, result_body(result))
 
-    app.receiver = target  # type: ignore[attr-defined]
-    return app
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def asgi_app(receiver: EventReceiver | None = None, **receiver_options: Any) -> EventsApp:
+    """An ASGI app that answers SNS POSTs with ``receiver`` (or one built from the options).
+
+    Any path is accepted, so the app can be mounted anywhere, or routed to as
+    an endpoint (Starlette and FastAPI treat a class instance as an ASGI app:
+    ``app.add_route("/ses/events", events, methods=["POST"])``).
+    """
+    if receiver is not None and receiver_options:
+        raise TypeError("pass either receiver= or receiver options, not both")
+    return EventsApp(receiver or EventReceiver(**receiver_options))
