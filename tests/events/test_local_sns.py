@@ -186,3 +186,40 @@ def test_bad_subscriptions_are_refused(server: LocalServer, body: Any, reason: s
         admin(server, "POST", "/_aws/sns/subscriptions", body)
     assert caught.value.code == 400
     assert reason in json.loads(caught.value.read())["message"]
+
+
+def test_delivery_delays_and_rendering_failures_are_published(
+    server: LocalServer, ses: Any, recorder: tuple[Recorder, str]
+) -> None:
+    endpoint, url = recorder
+    problems = "arn:aws:sns:us-east-1:123456789012:ses-problems"
+    ses.create_configuration_set_event_destination(
+        configuration_set_name="tracked",
+        event_destination_name="problems",
+        event_destination={
+            "Enabled": True,
+            "MatchingEventTypes": ["DELIVERY_DELAY", "RENDERING_FAILURE"],
+            "SnsDestination": {"TopicArn": problems},
+        },
+    )
+    subscribe(server, problems, url)
+    admin(server, "POST", "/_aws/ses/delivery-delays", {"addresses": ["slow@example.com"]})
+    send(ses, "slow@example.com")
+    ses.create_email_template(
+        template_name="hello",
+        template_content={"Subject": "Hi {{name}}", "Text": "Hello {{name}}"},
+    )
+    ses.send_email(
+        from_email_address=SENDER,
+        destination={"ToAddresses": ["someone@example.com"]},
+        content={"Template": {"TemplateName": "hello", "TemplateData": "{}"}},
+        configuration_set_name="tracked",
+    )
+    assert [d["EventType"] for d in deliveries(server)] == ["DeliveryDelay", "Rendering Failure"]
+    receiver = EventReceiver(trusted_certificates=trusted_certificates(server))
+    delay, failure = (receiver.handle(body, headers).event for headers, body in endpoint.requests)
+    assert delay is not None and delay.delivery_delay is not None
+    assert delay.recipients == ["slow@example.com"]
+    assert delay.delivery_delay.expiration_time is not None
+    assert failure is not None and failure.failure is not None
+    assert failure.failure.template_name == "hello"

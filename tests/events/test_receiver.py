@@ -275,3 +275,39 @@ async def test_suppression_hook_with_an_async_client() -> None:
     assert pending is not None and calls == []
     await pending
     assert calls == ["a@example.com:BOUNCE"]
+
+
+def test_resent_soft_bounce_is_counted_once_but_retried_until_suppressed() -> None:
+    from aws_ses.events import parse_event
+
+    attempts: list[str] = []
+
+    class Flaky:
+        def put_suppressed_destination(self, *, email_address: str, reason: str) -> None:
+            attempts.append(email_address)
+            if len(attempts) == 1:
+                raise ConnectionError("SES unreachable")
+
+    hook = SuppressionHook(Flaky(), soft_bounce_limit=2)
+
+    def soft(feedback_id: str) -> SesEvent:
+        return parse_event(
+            {
+                "eventType": "Bounce",
+                "bounce": {
+                    "bounceType": "Transient",
+                    "feedbackId": feedback_id,
+                    "bouncedRecipients": [{"emailAddress": "s@example.com"}],
+                },
+            }
+        )
+
+    hook(soft("f-1"))
+    hook(soft("f-1"))  # the same notification resent: not a second bounce
+    assert attempts == [] and hook.soft_bounces["s@example.com"] == 1
+    with pytest.raises(ConnectionError):
+        hook(soft("f-2"))
+    hook(soft("f-2"))  # resent after the failure: the suppression is tried again
+    assert attempts == ["s@example.com", "s@example.com"]
+    hook(soft("f-3"))
+    assert len(attempts) == 2  # suppressed already

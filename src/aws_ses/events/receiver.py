@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ class EventReceiver:
         self.allow_raw = allow_raw
         self._hooks: dict[str, list[Hook]] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_lock = threading.Lock()  # accept() runs in worker threads
         for event_type, found in (hooks or {}).items():
             for hook in [found] if callable(found) else found:
                 self.add_hook(event_type, hook)
@@ -175,17 +177,19 @@ class EventReceiver:
 
     def _duplicate(self, message_id: str) -> bool:
         # SNS resends with the same MessageId; remember recent ones.
-        if message_id in self._seen:
-            return True
-        self._seen[message_id] = None
-        while len(self._seen) > _SEEN_SIZE:
-            self._seen.popitem(last=False)
-        return False
+        with self._seen_lock:
+            if message_id in self._seen:
+                return True
+            self._seen[message_id] = None
+            while len(self._seen) > _SEEN_SIZE:
+                self._seen.popitem(last=False)
+            return False
 
     def _forget(self, accepted: _Accepted) -> None:
         # A message whose hooks failed must run again when SNS resends it.
         if accepted.envelope is not None:
-            self._seen.pop(accepted.envelope.MessageId, None)
+            with self._seen_lock:
+                self._seen.pop(accepted.envelope.MessageId, None)
 
     # ---------------------------------------------------------- entry points
 

@@ -53,10 +53,8 @@ UNSUBSCRIBE_CONFIRMATION = "UnsubscribeConfirmation"
 MESSAGE_TYPES = (NOTIFICATION, SUBSCRIPTION_CONFIRMATION, UNSUBSCRIBE_CONFIRMATION)
 
 # sns.<region>.amazonaws.com, sns-fips.<region>..., and the China partition's
-# sns.<region>.amazonaws.com.cn. A region is letters-letters(-letters)-digit.
-_SNS_HOST = re.compile(
-    r"sns(?:-fips)?\.[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+\.amazonaws\.com(?:\.cn)?"
-)
+# sns.<region>.amazonaws.com.cn. A region is "us-east-1", "us-gov-west-1", "cn-north-1".
+_SNS_HOST = re.compile(r"sns(?:-fips)?\.[a-z]{2}(?:-gov)?-[a-z]+-\d+\.amazonaws\.com(?:\.cn)?")
 
 #: How long a fetched certificate is reused, and how many are kept.
 CERT_CACHE_SIZE = 32
@@ -138,18 +136,21 @@ def check_sns_url(url: str, what: str = "SigningCertURL", *, pem: bool = True) -
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise SnsVerificationError(f"{what} is not a valid URL: {url!r}") from None
+        raise SnsVerificationError(f"{what} is not a valid URL") from None
+    # Errors show the URL without query or credentials: a SubscribeURL's query
+    # holds the token that confirms the subscription.
+    shown = f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
     if parts.scheme != "https":
-        raise SnsVerificationError(f"{what} must use https: {url!r}")
+        raise SnsVerificationError(f"{what} must use https: {shown!r}")
     host = (parts.hostname or "").lower()
     if parts.username or parts.password or port not in (None, 443):
-        raise SnsVerificationError(f"{what} must not carry credentials or a port: {url!r}")
+        raise SnsVerificationError(f"{what} must not carry credentials or a port: {shown!r}")
     if not _SNS_HOST.fullmatch(host):
         raise SnsVerificationError(f"{what} host {host!r} is not an Amazon SNS host")
     if pem and not parts.path.endswith(".pem"):
-        raise SnsVerificationError(f"{what} path must end with .pem: {url!r}")
+        raise SnsVerificationError(f"{what} path must end with .pem: {shown!r}")
     if pem and (parts.query or parts.fragment):
-        raise SnsVerificationError(f"{what} must not have a query or fragment: {url!r}")
+        raise SnsVerificationError(f"{what} must not have a query or fragment: {shown!r}")
 
 
 #: Fetches a URL and returns its body; raises on any failure.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, MutableMapping
 from typing import Any, Literal, Protocol
 
@@ -55,6 +55,8 @@ class SuppressionHook:
             soft_bounces if soft_bounces is not None else Counter()
         )
         self._done: set[tuple[str, Reason]] = set()
+        # A resent notification (same feedbackId) must not count a soft bounce twice.
+        self._counted: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self.is_async = inspect.iscoroutinefunction(client.put_suppressed_destination)
 
@@ -67,15 +69,27 @@ class SuppressionHook:
                     found = [(address, "BOUNCE") for address in event.recipients]
             elif event.is_transient_bounce and self.soft_bounce_limit is not None:
                 with self._lock:
+                    first = self._first_time(event.bounce.feedback_id)
                     for address in event.recipients:
                         key = address.lower()
-                        self.soft_bounces[key] = self.soft_bounces.get(key, 0) + 1
-                        if self.soft_bounces[key] >= self.soft_bounce_limit:
+                        if first:
+                            self.soft_bounces[key] = self.soft_bounces.get(key, 0) + 1
+                        if self.soft_bounces.get(key, 0) >= self.soft_bounce_limit:
                             found.append((address, "BOUNCE"))
         elif event.type == EventType.COMPLAINT:
             found = [(address, "COMPLAINT") for address in event.recipients]
         with self._lock:
             return [(a, r) for a, r in found if (a.lower(), r) not in self._done]
+
+    def _first_time(self, feedback_id: str | None) -> bool:
+        if feedback_id is None:
+            return True
+        if feedback_id in self._counted:
+            return False
+        self._counted[feedback_id] = None
+        while len(self._counted) > 4096:
+            self._counted.popitem(last=False)
+        return True
 
     def _record(self, address: str, reason: Reason) -> None:
         with self._lock:

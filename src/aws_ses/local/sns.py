@@ -201,8 +201,12 @@ class _Hub:
         self.queue: queue.Queue[_Job] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._pending = 0  # queued or being delivered
+        self._idle = threading.Condition()
 
     def put(self, job: _Job) -> None:
+        with self._idle:
+            self._pending += 1
         self.queue.put(job)
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -228,7 +232,13 @@ class _Hub:
             except Exception:
                 log.exception("local SNS: delivery %s crashed", job.delivery_id)
             finally:
-                self.queue.task_done()
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
 
 _hubs: weakref.WeakKeyDictionary[ServerState, _Hub] = weakref.WeakKeyDictionary()
@@ -374,13 +384,7 @@ def _deliver(state: ServerState, job: _Job) -> None:
 
 def wait_idle(state: ServerState, timeout: float = 10.0) -> bool:
     """Wait until every queued delivery is done; False if ``timeout`` ran out first."""
-    hub = _hub(state)
-    deadline = time.monotonic() + timeout
-    while hub.queue.unfinished_tasks:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
+    return _hub(state).wait_idle(timeout)
 
 
 def deliveries(state: ServerState) -> list[dict[str, Any]]:
