@@ -418,13 +418,15 @@ def create_app(options: ServerOptions | None = None, **option_overrides: Any) ->
     """The ASGI app of the local SES v2 server; its state is ``app.state.ses``."""
     # Importing the handler modules registers their handlers.
     import aws_ses.local.resources
-    from aws_ses.local import faults, sns
+    from aws_ses.local import faults
 
     try:
         import aws_ses.local.sending  # noqa: F401
     except ImportError:  # pragma: no cover - the sending side is optional
         log.debug("aws_ses.local.sending unavailable: sends use the generic handler")
     routes: list[BaseRoute] = list(faults.routes())
+    from aws_ses.local import sns
+
     routes.extend(sns.routes())
     try:
         from aws_ses.local import inbox
