@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,3 +116,27 @@ def notification(signer: Signer) -> Callable[..., dict[str, Any]]:
         return signer.sign(envelope, version)
 
     return make
+
+
+@pytest.fixture
+def django_settings() -> Iterator[None]:
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="docs-example",
+            ALLOWED_HOSTS=["127.0.0.1"],
+            ROOT_URLCONF="docs_events_django_urls",
+            INSTALLED_APPS=[],
+            MIDDLEWARE=[
+                "django.middleware.common.CommonMiddleware",
+                "django.middleware.csrf.CsrfViewMiddleware",
+            ],
+        )
+        django.setup()
+    from django.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="docs_events_django_urls", ALLOWED_HOSTS=["127.0.0.1"]):
+        yield

@@ -113,30 +113,6 @@ def test_fastapi_example(server: LocalServer) -> None:
     assert sorted(module.delivered) == [COMPLAINT, SUCCESS]
 
 
-@pytest.fixture
-def django_settings() -> Iterator[None]:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="docs-example",
-            ALLOWED_HOSTS=["127.0.0.1"],
-            ROOT_URLCONF="docs_events_django_urls",
-            INSTALLED_APPS=[],
-            MIDDLEWARE=[
-                "django.middleware.common.CommonMiddleware",
-                "django.middleware.csrf.CsrfViewMiddleware",
-            ],
-        )
-        django.setup()
-    from django.test.utils import override_settings
-
-    with override_settings(ROOT_URLCONF="docs_events_django_urls", ALLOWED_HOSTS=["127.0.0.1"]):
-        yield
-
-
 def test_django_example(server: LocalServer, django_settings: None) -> None:
     from django.core.handlers.asgi import ASGIHandler
 
