@@ -82,8 +82,40 @@ class SesClient(SyncOperations, ServiceAccessors):
     def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
         core = self._core
         op, request = core.prepare(operation, params)
-        response = self._transport.send(request, timeout=core.timeout)
-        return core.parse(op, response)
+        # ---- begin: rate limit and observability (issue 8; moves into the pipeline) ----
+        from urllib.parse import urlsplit
+
+        from aws_ses.observability import CallObserver, run_request_hooks, run_response_hooks
+        from aws_ses.resilience.ratelimit import limiter_for, recipient_weight
+
+        config = core.config
+        host = urlsplit(request.url).hostname or ""
+        with CallObserver(operation, core.region, host, params, config) as observer:
+            weight = recipient_weight(operation, params)
+            if weight:
+                account = core.credentials().access_key_id
+                limiter = limiter_for(config, region=core.region, account_key=account)
+                if limiter is not None:
+                    if limiter.needs_rate():
+                        quota = (self._invoke("get_account", {})).send_quota
+                        if quota is not None and quota.max_send_rate:
+                            limiter.set_rate(quota.max_send_rate)
+                    waited = limiter.acquire(weight, max_wait=config.rate_limit_max_wait)
+                    if waited > 0:
+                        observer.rate_wait(waited)
+                    if waited > 60:  # a long wait: sign afresh so the date is current
+                        op, request = core.prepare(operation, params)
+            request_view = observer.attempt(1, request)
+            if request_view is not None:
+                run_request_hooks(config, request_view)
+            response = self._transport.send(request, timeout=core.timeout)
+            response_view = observer.response(response.status, response.headers)
+            if response_view is not None:
+                run_response_hooks(config, response_view)
+            result = core.parse(op, response)
+            observer.success(result)
+            return result
+        # ---- end: rate limit and observability ----
 
     def _paginate(self, operation: str, params: dict[str, Any]) -> Iterator[Any]:
         from aws_ses._model import operation as lookup

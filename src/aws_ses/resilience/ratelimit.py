@@ -322,7 +322,7 @@ class LocalRateLimiter(RateLimiter):
             allow_at, new_tat = gcra(
                 self._tat, now, weight, interval=self._interval, tolerance=self._tolerance
             )
-            if max_wait is not None and allow_at - now > max_wait:
+            if max_wait is not None and allow_at - now > max_wait + 1e-9:
                 raise _timeout(weight, allow_at - now, max_wait)
             before = max(self._tat, now)
             self._tat = new_tat
