@@ -398,3 +398,35 @@ def test_auto_reads_the_rate_from_get_account() -> None:
     assert seen == ["account", "outbound-emails", "outbound-emails", "outbound-emails"]
     limiter = limiter_for(client.config, region="eu-west-1", account_key="AKIDRATE")
     assert limiter is not None and limiter.rate == 20.0
+
+
+def test_from_env_reads_every_rate_limit_setting() -> None:
+    env = {
+        "AWS_REGION": "eu-west-1",
+        "AWS_SES_RATE_LIMIT": "25",
+        "AWS_SES_RATE_LIMIT_BURST": "5",
+        "AWS_SES_RATE_LIMIT_MAX_WAIT": "2.5",
+        "AWS_SES_RATE_LIMIT_URL": "redis://127.0.0.1:6379/0",
+        "AWS_SES_RATE_LIMIT_FALLBACK": "fail",
+        "AWS_SES_LOG_SENSITIVE": "true",
+    }
+    config = SesConfig.from_env(env)
+    assert config.effective_rate_limit == 25.0
+    assert (config.rate_limit_burst, config.rate_limit_max_wait) == (5.0, 2.5)
+    assert config.rate_limit_url == "redis://127.0.0.1:6379/0"
+    assert config.rate_limit_fallback == "fail"
+    assert config.log_sensitive is True
+    assert (
+        SesConfig.from_env(
+            {"AWS_REGION": "eu-west-1", "AWS_SES_RATE_LIMIT": "on"}
+        ).effective_rate_limit
+        == 14.0
+    )
+    assert (
+        SesConfig.from_env(
+            {"AWS_REGION": "eu-west-1", "AWS_SES_RATE_LIMIT": "auto"}
+        ).effective_rate_limit
+        == "auto"
+    )
+    with pytest.raises(ValueError, match="AWS_SES_RATE_LIMIT_BURST"):
+        SesConfig.from_env({"AWS_REGION": "eu-west-1", "AWS_SES_RATE_LIMIT_BURST": "lots"})
