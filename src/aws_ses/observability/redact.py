@@ -77,7 +77,7 @@ def redact_url(url: str) -> str:
 
 
 def _get(value: Any, wire: str, py: str) -> Any:
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         found = value.get(wire)
         return value.get(py) if found is None else found
     return getattr(value, py, None)

@@ -343,8 +343,9 @@ class LocalRateLimiter(RateLimiter):
         allow_at, before, after = self.reserve(weight, max_wait=_left(max_wait, start, self._clock))
         try:
             delay = allow_at - self._clock()
-            if delay > 0:
-                self._sleep(delay)
+            if delay <= 0:
+                return 0.0  # its slot has come: no wait to report
+            self._sleep(delay)
         except BaseException:
             self._give_back(before, after)
             raise
@@ -359,8 +360,9 @@ class LocalRateLimiter(RateLimiter):
         allow_at, before, after = self.reserve(weight, max_wait=_left(max_wait, start, self._clock))
         try:
             delay = allow_at - self._clock()
-            if delay > 0:
-                await self._asleep(delay)
+            if delay <= 0:
+                return 0.0  # its slot has come: no wait to report
+            await self._asleep(delay)
         except BaseException:
             self._give_back(before, after)
             raise
