@@ -430,3 +430,28 @@ def test_from_env_reads_every_rate_limit_setting() -> None:
     )
     with pytest.raises(ValueError, match="AWS_SES_RATE_LIMIT_BURST"):
         SesConfig.from_env({"AWS_REGION": "eu-west-1", "AWS_SES_RATE_LIMIT_BURST": "lots"})
+
+
+async def test_the_async_client_awaits_its_turn() -> None:
+    from aws_ses import AsyncSesClient
+    from aws_ses.transport.mock import AsyncMockTransport
+
+    sent: list[float] = []
+
+    def handler(request: Any) -> Any:
+        sent.append(time.monotonic())
+        return json_response({"MessageId": "m"})
+
+    ses = AsyncSesClient(
+        region="eu-west-1",
+        credentials=Credentials("AKIDASYNC", "secret"),
+        async_transport=AsyncMockTransport(handler),
+        rate_limit=20,
+        rate_limit_burst=2,
+    )
+    t0 = time.monotonic()
+    await asyncio.gather(*(ses.send_email(**SEND) for _ in range(3)))  # 6 recipients
+    assert time.monotonic() - t0 >= 0.19  # 4 beyond the burst at 20/s
+    with pytest.raises(RateLimitTimeout):
+        await ses.with_options(rate_limit_max_wait=0.05).send_email(**SEND)
+    assert len(sent) == 3
