@@ -402,12 +402,15 @@ def limiter_for(config: SesConfig, *, region: str, account_key: str) -> RateLimi
     auto = rate == "auto"
     fixed: float | None = None if rate == "auto" else float(rate)
     burst = config.rate_limit_burst
-    account = _account_digest(account_key)
-    key = (config.rate_limit_url, config.rate_limit_fallback, account, region, rate, burst)
+    key = (config.rate_limit_url, config.rate_limit_fallback, account_key, region, rate, burst)
+    found = _registry.get(key)  # the common case, without the lock
+    if found is not None:
+        return found
     with _registry_lock:
         found = _registry.get(key)
         if found is not None:
             return found
+        account = _account_digest(account_key)
         limiter: RateLimiter
         if config.rate_limit_url:
             from aws_ses.resilience.ratelimit_redis import RedisRateLimiter
