@@ -455,3 +455,26 @@ async def test_the_async_client_awaits_its_turn() -> None:
     with pytest.raises(RateLimitTimeout):
         await ses.with_options(rate_limit_max_wait=0.05).send_email(**SEND)
     assert len(sent) == 3
+
+
+def test_the_local_servers_quota_is_the_same_gcra() -> None:
+    from aws_ses.local import create_app, quota
+    from aws_ses.local.state import ApiError
+
+    state = create_app(auth=False).state.ses
+    fake = FakeTime()
+    fake.now = 1_000_000.0
+    state.clock = fake.clock
+    state.store.put("account", "account", {"SendQuota": {"MaxSendRate": 14.0}})
+    quota.admit(state, 50)  # SES admits with one recipient of room, then the bucket owes 36
+    allow, _ = gcra(fake.now + 50 / 14, fake.now, 1, interval=1 / 14, tolerance=1.0, need=1)
+    assert allow - fake.now == pytest.approx(37 / 14)
+    fake.now += 2.6  # 13.6 recipients still owed: 0.4 of room in a bucket of 14
+    with pytest.raises(ApiError, match="Maximum sending rate exceeded"):
+        quota.check(state)
+    # The rate doubles: the 13.6 owed stay owed, in a bucket of 28 there is room.
+    state.store.put("account", "account", {"SendQuota": {"MaxSendRate": 28.0}})
+    quota.check(state)
+    quota.record(state, 14)
+    with pytest.raises(ApiError):  # 27.6 owed: 0.4 of room again
+        quota.check(state)
