@@ -275,7 +275,9 @@ class RedisRateLimiter(RateLimiter):
         if weight == 0:
             return 0.0
         start = self._clock()
-        if not self._turn.acquire(timeout=-1 if max_wait is None else max_wait):
+        # Waiting for the turn, or sleeping, is a wait to report; one round trip is not.
+        waited = not self._turn.acquire(blocking=False)
+        if waited and not self._turn.acquire(timeout=-1 if max_wait is None else max_wait):
             raise _timeout(weight, self._clock() - start, max_wait or 0.0)
         try:
             while True:
@@ -286,8 +288,9 @@ class RedisRateLimiter(RateLimiter):
                             f"the rate limiter at {self._shown_url} is unreachable "
                             "and rate_limit_fallback='fail'"
                         )
-                    self._fallback().acquire(weight, max_wait=left)
-                    return self._clock() - start
+                    if self._fallback().acquire(weight, max_wait=left) > 0:
+                        waited = True
+                    return self._clock() - start if waited else 0.0
                 try:
                     reply = self._sync_script()(
                         keys=[self.key], args=self._args(weight, self._current_rate())
@@ -298,10 +301,11 @@ class RedisRateLimiter(RateLimiter):
                 self._redis_answered()
                 wait = self._decode(reply)
                 if wait == 0.0:
-                    return self._clock() - start
+                    return self._clock() - start if waited else 0.0
                 if left is not None and wait > left:
                     raise _timeout(weight, wait + (self._clock() - start), max_wait or 0.0)
                 self._sleep(wait)
+                waited = True
         finally:
             self._turn.release()
 
@@ -322,6 +326,7 @@ class RedisRateLimiter(RateLimiter):
             return 0.0
         start = self._clock()
         turn, script = self._async_script()
+        waited = turn.locked()
         try:
             await asyncio.wait_for(turn.acquire(), timeout=max_wait)
         except TimeoutError:
@@ -335,8 +340,9 @@ class RedisRateLimiter(RateLimiter):
                             f"the rate limiter at {self._shown_url} is unreachable "
                             "and rate_limit_fallback='fail'"
                         )
-                    await self._fallback().aacquire(weight, max_wait=left)
-                    return self._clock() - start
+                    if await self._fallback().aacquire(weight, max_wait=left) > 0:
+                        waited = True
+                    return self._clock() - start if waited else 0.0
                 try:
                     rate = await self._acurrent_rate()
                     reply = await script(keys=[self.key], args=self._args(weight, rate))
@@ -346,10 +352,11 @@ class RedisRateLimiter(RateLimiter):
                 self._redis_answered()
                 wait = self._decode(reply)
                 if wait == 0.0:
-                    return self._clock() - start
+                    return self._clock() - start if waited else 0.0
                 if left is not None and wait > left:
                     raise _timeout(weight, wait + (self._clock() - start), max_wait or 0.0)
                 await self._asleep(wait)
+                waited = True
         finally:
             turn.release()
 
