@@ -79,7 +79,7 @@ def test_example_runs(
             timeout=60,
         )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "SESv2.GetAccount 200"
+        assert result.stdout.splitlines() == ["SESv2.GetAccount 200", "spans exported: 1"]
         return
     for name, value in env.items():
         monkeypatch.setenv(name, value)
