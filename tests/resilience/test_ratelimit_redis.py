@@ -283,8 +283,8 @@ def test_four_processes_share_fifty_per_second_through_a_redis_restart(
 ) -> None:
     rate, burst = 50, 10
     # Phases (seconds after the start): steady 0-3, Redis killed at 3 and
-    # restarted at 3.4, steady again from 4.45 (every process is back on Redis
-    # within the 1 s retry interval) to 7.
+    # restarted at 3.4, steady again from 1.05 s after Redis answers (every
+    # process is back on it within the 1 s retry interval) to 7.
     steady, kill_at, restart_at, end = 3.0, 3.0, 3.4, 7.0
     with LocalServer(max_send_rate=100_000) as ses:
         ses.client().create_email_identity(email_identity="example.com")
@@ -311,6 +311,7 @@ def test_four_processes_share_fifty_per_second_through_a_redis_restart(
         redis_server.kill()
         time.sleep(max(0.0, start + restart_at - time.time()))
         redis_server.start()
+        restarted = time.time()  # a busy machine may take a while to start it
         outputs = [p.communicate(timeout=60) for p in procs]
         stamps = sorted(_stamp(m) for m in ses.messages())
     for proc, (_, err) in zip(procs, outputs, strict=True):
@@ -329,6 +330,6 @@ def test_four_processes_share_fifty_per_second_through_a_redis_restart(
     # Redis down: the local fallback kept every process sending.
     assert _between(stamps, start + kill_at + 0.1, start + restart_at) > 0
     # After the restart the shared rate holds again, at full speed.
-    back = start + restart_at + 1.05
+    back = max(start + restart_at, restarted) + 1.05
     assert _max_window(stamps, back, start + end) <= rate + burst
     assert _between(stamps, back, start + end) >= 0.9 * rate * (start + end - back), reports
