@@ -17,18 +17,18 @@ holds: resources, messages, events, quota counts and faults.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aws_ses._model import operation, operation_names
-from aws_ses.local.state import ServerState
-from aws_ses.local.store import Store
+from aws_ses.local.jsonbody import decode_json
+from aws_ses.local.state import ApiError, ServerState
 
 __all__ = [
     "FAULT_KIND",
@@ -169,14 +169,11 @@ def clear_faults(state: ServerState) -> int:
 
 
 def reset_state(state: ServerState) -> None:
-    """Forget everything: a fresh store (the file is emptied when there is one)."""
-    old = state.store
-    path = state.options.data_dir / "ses.sqlite3" if state.options.data_dir else None
-    old.close()
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-    state.store = Store(path)
+    """Forget everything, atomically: requests in flight finish first, later ones
+    wait, and the store is emptied in place (the same connection, so nothing
+    that holds it sees it closed)."""
+    with state.gate.exclusive():
+        state.store.clear_all()
 
 
 # ------------------------------------------------------------------ routes
@@ -191,12 +188,16 @@ async def faults(request: Request) -> JSONResponse:
     state = _state(request)
     if request.method == "POST":
         try:
-            spec = json.loads(await request.body() or b"{}")
+            spec = decode_json(await request.body() or b"{}")
             if not isinstance(spec, dict):
                 raise FaultSpecError("the body must be a JSON object")
             fault = add_fault(state, spec)
-        except (ValueError, FaultSpecError) as exc:
-            return JSONResponse({"message": str(exc)}, status_code=400)
+        except ApiError as exc:
+            return JSONResponse({"__type": exc.code, "message": exc.message}, status_code=400)
+        except FaultSpecError as exc:
+            return JSONResponse(
+                {"__type": "BadRequestException", "message": str(exc)}, status_code=400
+            )
         return JSONResponse({"fault": asdict(fault)})
     if request.method == "DELETE":
         return JSONResponse({"cleared": clear_faults(state)})
@@ -204,7 +205,7 @@ async def faults(request: Request) -> JSONResponse:
 
 
 async def reset(request: Request) -> JSONResponse:
-    reset_state(_state(request))
+    await run_in_threadpool(reset_state, _state(request))
     return JSONResponse({"reset": True})
 
 

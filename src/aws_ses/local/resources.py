@@ -52,7 +52,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_ses._model import Operation, Shape, operation, operation_names, shape
-from aws_ses.local.state import HANDLERS, ApiError, Handler, ServerState, handler
+from aws_ses.local import quota
+from aws_ses.local.state import ApiError, Handler, HandlerTable, ServerState
 
 __all__ = [
     "ACCOUNT_KIND",
@@ -68,6 +69,7 @@ __all__ = [
     "TEMPLATE_KIND",
     "account_doc",
     "generic_handler",
+    "handlers",
     "identity_key",
     "parse_timestamp",
 ]
@@ -89,6 +91,10 @@ _META_KIND = "meta"
 # SES's name for the pool of dedicated IPs that were put in no other pool.
 DEFAULT_POOL = "ses-default-dedicated-pool"
 SEED_IPS = ("198.51.100.1", "198.51.100.2", "198.51.100.3")  # TEST-NET-2, never routed
+
+# The specific handlers of this module; the app serves them (and the generic
+# engine for every other operation except the sends).
+handlers = HandlerTable()
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -752,13 +758,13 @@ def _update_reputation_entity(
     return {}
 
 
-@handler("UpdateReputationEntityPolicy")
+@handlers.register("UpdateReputationEntityPolicy")
 def update_reputation_entity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     changes = {"ReputationManagementPolicy": params["ReputationEntityPolicy"]}
     return _update_reputation_entity(state, params, changes)
 
 
-@handler("UpdateReputationEntityCustomerManagedStatus")
+@handlers.register("UpdateReputationEntityCustomerManagedStatus")
 def update_reputation_entity_customer_managed_status(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -838,7 +844,7 @@ def _dkim_for(
     }
 
 
-@handler("CreateEmailIdentity")
+@handlers.register("CreateEmailIdentity")
 def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name = str(params.get("EmailIdentity") or "").strip()
     is_address = "@" in name
@@ -885,7 +891,7 @@ def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[st
     }
 
 
-@handler("GetEmailIdentity")
+@handlers.register("GetEmailIdentity")
 def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     doc = _identity(state, str(params["EmailIdentity"]))
     op = _operation_by_name("GetEmailIdentity")
@@ -899,7 +905,7 @@ _IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
 }
 
 
-@handler("ListEmailIdentities")
+@handlers.register("ListEmailIdentities")
 def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     docs = [{"EmailIdentity": key, **doc} for key, doc in state.store.list(IDENTITY_KIND)]
     for key, value in (params.get("Filter") or {}).items():
@@ -925,7 +931,7 @@ def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[st
     return result
 
 
-@handler("DeleteEmailIdentity")
+@handlers.register("DeleteEmailIdentity")
 def delete_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name = str(params["EmailIdentity"])
     if not state.store.delete(IDENTITY_KIND, identity_key(name)):
@@ -933,7 +939,7 @@ def delete_email_identity(state: ServerState, params: dict[str, Any]) -> dict[st
     return {}
 
 
-@handler("PutEmailIdentityDkimAttributes")
+@handlers.register("PutEmailIdentityDkimAttributes")
 def put_email_identity_dkim_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -946,7 +952,7 @@ def put_email_identity_dkim_attributes(
     return {}
 
 
-@handler("PutEmailIdentityDkimSigningAttributes")
+@handlers.register("PutEmailIdentityDkimSigningAttributes")
 def put_email_identity_dkim_signing_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -975,7 +981,7 @@ def put_email_identity_dkim_signing_attributes(
     return {"DkimStatus": dkim["Status"], "DkimTokens": dkim["Tokens"]}
 
 
-@handler("PutEmailIdentityFeedbackAttributes")
+@handlers.register("PutEmailIdentityFeedbackAttributes")
 def put_email_identity_feedback_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -986,7 +992,7 @@ def put_email_identity_feedback_attributes(
     return {}
 
 
-@handler("PutEmailIdentityMailFromAttributes")
+@handlers.register("PutEmailIdentityMailFromAttributes")
 def put_email_identity_mail_from_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1010,7 +1016,7 @@ def put_email_identity_mail_from_attributes(
     return {}
 
 
-@handler("PutEmailIdentityConfigurationSetAttributes")
+@handlers.register("PutEmailIdentityConfigurationSetAttributes")
 def put_email_identity_configuration_set_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1041,7 +1047,7 @@ def _policy_not_found(name: str) -> ApiError:
     return _not_found(f"Policy {name} does not exist.")
 
 
-@handler("CreateEmailIdentityPolicy")
+@handlers.register("CreateEmailIdentityPolicy")
 def create_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name, text = str(params["PolicyName"]), _policy_text(params)
     with state.store.transaction():
@@ -1054,7 +1060,7 @@ def create_email_identity_policy(state: ServerState, params: dict[str, Any]) -> 
     return {}
 
 
-@handler("UpdateEmailIdentityPolicy")
+@handlers.register("UpdateEmailIdentityPolicy")
 def update_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name, text = str(params["PolicyName"]), _policy_text(params)
     with state.store.transaction():
@@ -1067,7 +1073,7 @@ def update_email_identity_policy(state: ServerState, params: dict[str, Any]) -> 
     return {}
 
 
-@handler("DeleteEmailIdentityPolicy")
+@handlers.register("DeleteEmailIdentityPolicy")
 def delete_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name = str(params["PolicyName"])
     with state.store.transaction():
@@ -1078,7 +1084,7 @@ def delete_email_identity_policy(state: ServerState, params: dict[str, Any]) -> 
     return {}
 
 
-@handler("GetEmailIdentityPolicies")
+@handlers.register("GetEmailIdentityPolicies")
 def get_email_identity_policies(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     return {"Policies": dict(_identity(state, str(params["EmailIdentity"])).get("Policies") or {})}
 
@@ -1086,7 +1092,7 @@ def get_email_identity_policies(state: ServerState, params: dict[str, Any]) -> d
 # ------------------------------------------------------------ templates
 
 
-@handler("TestRenderEmailTemplate")
+@handlers.register("TestRenderEmailTemplate")
 def test_render_email_template(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     from aws_ses.templating import TemplateRenderError, render_email_template, rendered_mime
 
@@ -1124,7 +1130,7 @@ def _check_pool(state: ServerState, name: Any) -> None:
             raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(name))
 
 
-@handler("CreateConfigurationSet")
+@handlers.register("CreateConfigurationSet")
 def create_configuration_set(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name = str(params["ConfigurationSetName"])
     doc: dict[str, Any] = {k: v for k, v in params.items() if v is not None}
@@ -1141,7 +1147,7 @@ def create_configuration_set(state: ServerState, params: dict[str, Any]) -> dict
     return {}
 
 
-@handler("PutConfigurationSetDeliveryOptions")
+@handlers.register("PutConfigurationSetDeliveryOptions")
 def put_configuration_set_delivery_options(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1173,7 +1179,7 @@ def _destination_missing(name: str, configuration_set: str) -> ApiError:
     )
 
 
-@handler("CreateConfigurationSetEventDestination")
+@handlers.register("CreateConfigurationSetEventDestination")
 def create_configuration_set_event_destination(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1191,7 +1197,7 @@ def create_configuration_set_event_destination(
     return {}
 
 
-@handler("GetConfigurationSetEventDestinations")
+@handlers.register("GetConfigurationSetEventDestinations")
 def get_configuration_set_event_destinations(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1199,7 +1205,7 @@ def get_configuration_set_event_destinations(
     return {"EventDestinations": list(doc.get("EventDestinations") or [])}
 
 
-@handler("UpdateConfigurationSetEventDestination")
+@handlers.register("UpdateConfigurationSetEventDestination")
 def update_configuration_set_event_destination(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1218,7 +1224,7 @@ def update_configuration_set_event_destination(
     return {}
 
 
-@handler("DeleteConfigurationSetEventDestination")
+@handlers.register("DeleteConfigurationSetEventDestination")
 def delete_configuration_set_event_destination(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1256,7 +1262,7 @@ def _suppression_scope(state: ServerState, params: dict[str, Any]) -> tuple[str,
     return TENANT_SUPPRESSED_KIND, f"{tenant}/"
 
 
-@handler("PutSuppressedDestination")
+@handlers.register("PutSuppressedDestination")
 def put_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     address = _suppressed_address(params)
     kind, prefix = _suppression_scope(state, params)
@@ -1280,7 +1286,7 @@ def _suppressed(state: ServerState, params: dict[str, Any]) -> tuple[str, str, d
     return kind, prefix + address.lower(), doc
 
 
-@handler("GetSuppressedDestination")
+@handlers.register("GetSuppressedDestination")
 def get_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _, _, doc = _suppressed(state, params)
     found: dict[str, Any] = {
@@ -1290,14 +1296,14 @@ def get_suppressed_destination(state: ServerState, params: dict[str, Any]) -> di
     return {"SuppressedDestination": found}
 
 
-@handler("DeleteSuppressedDestination")
+@handlers.register("DeleteSuppressedDestination")
 def delete_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     kind, key, _ = _suppressed(state, params)
     state.store.delete(kind, key)
     return {}
 
 
-@handler("ListSuppressedDestinations")
+@handlers.register("ListSuppressedDestinations")
 def list_suppressed_destinations(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     kind, prefix = _suppression_scope(state, params)
     docs = [doc for _, doc in state.store.list(kind, prefix)]
@@ -1369,10 +1375,10 @@ for _name in (
     "ListDedicatedIpPools",
     "PutDedicatedIpPoolScalingAttributes",
 ):
-    HANDLERS[_name] = _seeded(_name)
+    handlers.add(_name, _seeded(_name))
 
 
-@handler("DeleteDedicatedIpPool")
+@handlers.register("DeleteDedicatedIpPool")
 def delete_dedicated_ip_pool(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _seed_dedicated_ips(state)
     name = str(params["PoolName"])
@@ -1399,12 +1405,12 @@ def _ip_record(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc[k] for k in ("Ip", "WarmupStatus", "WarmupPercentage", "PoolName") if k in doc}
 
 
-@handler("GetDedicatedIp")
+@handlers.register("GetDedicatedIp")
 def get_dedicated_ip(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     return {"DedicatedIp": _ip_record(_dedicated_ip(state, str(params["Ip"])))}
 
 
-@handler("GetDedicatedIps")
+@handlers.register("GetDedicatedIps")
 def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _seed_dedicated_ips(state)
     pool = params.get("PoolName")
@@ -1420,7 +1426,7 @@ def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, A
     return result
 
 
-@handler("PutDedicatedIpInPool")
+@handlers.register("PutDedicatedIpInPool")
 def put_dedicated_ip_in_pool(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     pool = str(params["DestinationPoolName"])
     with state.store.transaction():
@@ -1432,7 +1438,7 @@ def put_dedicated_ip_in_pool(state: ServerState, params: dict[str, Any]) -> dict
     return {}
 
 
-@handler("PutDedicatedIpWarmupAttributes")
+@handlers.register("PutDedicatedIpWarmupAttributes")
 def put_dedicated_ip_warmup_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1485,27 +1491,23 @@ def _update_account(state: ServerState, changes: dict[str, Any]) -> None:
 
 
 def _sent_last_24_hours(state: ServerState) -> float:
-    try:
-        from aws_ses.local.quota import sent_last_24_hours
-    except ImportError:  # the sending side is optional
-        return 0.0
-    return float(sent_last_24_hours(state))
+    return float(quota.sent_last_24_hours(state))
 
 
-@handler("GetAccount")
+@handlers.register("GetAccount")
 def get_account(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     doc = account_doc(state)
     doc["SendQuota"]["SentLast24Hours"] = _sent_last_24_hours(state)
     return build(_operation_by_name("GetAccount").output, doc, _Ctx(state, None, "Get", 0.0))
 
 
-@handler("PutAccountSendingAttributes")
+@handlers.register("PutAccountSendingAttributes")
 def put_account_sending_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _update_account(state, {"SendingEnabled": params.get("SendingEnabled") is True})
     return {}
 
 
-@handler("PutAccountDedicatedIpWarmupAttributes")
+@handlers.register("PutAccountDedicatedIpWarmupAttributes")
 def put_account_dedicated_ip_warmup_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1515,7 +1517,7 @@ def put_account_dedicated_ip_warmup_attributes(
     return {}
 
 
-@handler("PutAccountSuppressionAttributes")
+@handlers.register("PutAccountSuppressionAttributes")
 def put_account_suppression_attributes(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1526,26 +1528,26 @@ def put_account_suppression_attributes(
     return {}
 
 
-@handler("PutAccountVdmAttributes")
+@handlers.register("PutAccountVdmAttributes")
 def put_account_vdm_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _update_account(state, {"VdmAttributes": params["VdmAttributes"]})
     return {}
 
 
-@handler("PutAccountDeliveryAttributes")
+@handlers.register("PutAccountDeliveryAttributes")
 def put_account_delivery_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     mode = params["SharedPoolDeliveryMode"]
     _update_account(state, {"DeliveryAttributes": {"SharedPoolDeliveryMode": mode}})
     return {}
 
 
-@handler("PutAccountPricingAttributes")
+@handlers.register("PutAccountPricingAttributes")
 def put_account_pricing_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _update_account(state, {"PricingAttributes": {"CurrentPlan": params["Plan"]}})
     return {}
 
 
-@handler("PutAccountDetails")
+@handlers.register("PutAccountDetails")
 def put_account_details(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     fields = ("MailType", "WebsiteURL", "ContactLanguage", "UseCaseDescription")
     details: dict[str, Any] = {k: params[k] for k in fields if params.get(k) is not None}
@@ -1565,7 +1567,7 @@ def put_account_details(state: ServerState, params: dict[str, Any]) -> dict[str,
 _DASHBOARD = ("deliverability_dashboard", "options")
 
 
-@handler("PutDeliverabilityDashboardOption")
+@handlers.register("PutDeliverabilityDashboardOption")
 def put_deliverability_dashboard_option(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1577,7 +1579,7 @@ def put_deliverability_dashboard_option(
     return {}
 
 
-@handler("GetDeliverabilityDashboardOptions")
+@handlers.register("GetDeliverabilityDashboardOptions")
 def get_deliverability_dashboard_options(
     state: ServerState, params: dict[str, Any]
 ) -> dict[str, Any]:
@@ -1594,14 +1596,14 @@ def get_deliverability_dashboard_options(
 # --------------------------------------------------- metrics and insights
 
 
-@handler("BatchGetMetricData")
+@handlers.register("BatchGetMetricData")
 def batch_get_metric_data(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     # No metrics are collected locally: every query succeeds with no data points.
     results = [{"Id": q.get("Id"), "Timestamps": [], "Values": []} for q in params["Queries"]]
     return {"Results": results, "Errors": []}
 
 
-@handler("GetMessageInsights")
+@handlers.register("GetMessageInsights")
 def get_message_insights(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     message_id = str(params["MessageId"])
     doc = state.store.get("message", message_id)  # written by the sending side
@@ -1660,7 +1662,7 @@ def _tags_of(state: ServerState, arn: str) -> tuple[str, str, dict[str, Any]]:
     return kind, key, state.store.get(kind, key) or {"ResourceArn": arn, "Tags": []}
 
 
-@handler("TagResource")
+@handlers.register("TagResource")
 def tag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     with state.store.transaction():
         kind, key, doc = _tags_of(state, str(params["ResourceArn"]))
@@ -1674,7 +1676,7 @@ def tag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@handler("UntagResource")
+@handlers.register("UntagResource")
 def untag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     removed = set(params["TagKeys"])
     with state.store.transaction():
@@ -1684,15 +1686,7 @@ def untag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]
     return {}
 
 
-@handler("ListTagsForResource")
+@handlers.register("ListTagsForResource")
 def list_tags_for_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _, _, doc = _tags_of(state, str(params["ResourceArn"]))
     return {"Tags": list(doc.get("Tags") or [])}
-
-
-# Every remaining operation gets the generic handler, except the sends (owned
-# by ``sending``) and anything registered before this module was imported.
-for _py_name in operation_names():
-    _op = operation(_py_name)
-    if _op.name not in SENDING_OPERATIONS and _op.name not in HANDLERS:
-        HANDLERS[_op.name] = generic_handler(_op.name)

@@ -77,9 +77,10 @@ from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from typing import Any, Literal, cast
 
+from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.errors import SesValidationError
 from aws_ses.local import events, quota
-from aws_ses.local.state import ApiError, ServerState, handler
+from aws_ses.local.state import ApiError, HandlerTable, ServerState
 from aws_ses.mime import Attachment, compose_message
 from aws_ses.templating import TemplateRenderError, render_email_template
 
@@ -94,7 +95,13 @@ __all__ = [
     "send_custom_verification_email",
     "send_email",
     "simulator_mailbox",
+    "handlers",
+    "header_block",
+    "raw_message",
 ]
+
+# The three sends; the app serves them.
+handlers = HandlerTable()
 
 MESSAGE_KIND = "message"
 BULK_FAULT_KIND = "bulk_fault"
@@ -371,6 +378,26 @@ def message_parts(
     )
 
 
+def header_block(raw: bytes) -> str:
+    """The message's header section as text (up to the first empty line)."""
+    end = len(raw)
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        found = raw.find(separator, 0, end)
+        if found != -1:
+            end = found + len(separator)
+    return raw[:end].decode("utf-8", "replace")
+
+
+def raw_message(state: ServerState, doc: dict[str, Any]) -> bytes:
+    """The stored bytes of an accepted message."""
+    blob = state.store.get_blob(MESSAGE_KIND, str(doc.get("Id")))
+    if blob is not None:
+        return blob
+    if "_raw" in doc:  # documents written before blobs existed
+        return base64.b64decode(doc["_raw"])
+    return str(doc.get("RawData") or "").encode()
+
+
 def _carries_virus(raw: bytes, attachments: Sequence[tuple[dict[str, Any], bytes]]) -> bool:
     return _EICAR in raw or any(_EICAR in data for _, data in attachments)
 
@@ -613,7 +640,7 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         "ReplyToAddresses": draft.reply_to,
         "Subject": subject,
         "Body": {"text_part": text, "html_part": html},
-        "RawData": draft.raw.decode("utf-8", "replace"),
+        "Size": len(draft.raw),
         "Attachments": [meta for meta, _ in attachments],
         "Tags": draft.tags,
         "ConfigurationSetName": draft.configuration_set,
@@ -626,11 +653,12 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         "Recipients": [
             {"EmailAddress": r, "Status": recipient_status[r]} for r in draft.recipients
         ],
-        # The exact bytes, for byte-exact downloads (RawData is text).
-        "_raw": base64.b64encode(draft.raw).decode("ascii"),
     }
+    # The bytes go beside the document, once; read-back adds RawData from them.
+    state.store.put_blob(MESSAGE_KIND, draft.message_id, draft.raw)
     state.store.put(MESSAGE_KIND, draft.message_id, doc)
-    _publish_all(state, doc, draft, outcomes, status)
+    # Events read only the header block of the message.
+    _publish_all(state, {**doc, "RawData": header_block(draft.raw)}, draft, outcomes, status)
     return draft.message_id
 
 
@@ -684,8 +712,36 @@ def _publish_all(
 # ---------------------------------------------------------------- SendEmail
 
 
+def _raw_bytes(raw_spec: dict[str, Any]) -> bytes:
+    """The raw message: bytes from the SMTP endpoint as they are, base64 from the API.
+
+    The size is checked on the base64 text before it is decoded, so an
+    oversize message costs no second copy.
+    """
+    data = raw_spec.get("Data")
+    if isinstance(data, bytes):
+        size = len(data)
+    else:
+        text = data if isinstance(data, str) else ""
+        size = len(text) // 4 * 3 - text[-2:].count("=")
+    if size > MAX_MESSAGE_BYTES:
+        raise ApiError(
+            "MessageRejected",
+            f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{size}'.",
+            400,
+        )
+    if isinstance(data, bytes):
+        return data
+    try:
+        # a2b_base64 reads an ASCII str in place (base64.b64decode would copy it).
+        return binascii.a2b_base64(str(data or ""), strict_mode=True)
+    except (binascii.Error, ValueError):
+        raise _bad("Content.Raw.Data is not valid base64.") from None
+
+
 def _raw_draft(state: ServerState, params: dict[str, Any], raw_spec: dict[str, Any]) -> _Draft:
-    raw = _decode_blob(raw_spec.get("Data"), "Content.Raw.Data")
+    raw = _raw_bytes(raw_spec)
+    raw_spec["Data"] = None  # the only other reference to a large text copy
     msg = _parse(raw)
     source = params.get("FromEmailAddress") or msg.get("From")
     if not source:
@@ -713,7 +769,7 @@ def _raw_draft(state: ServerState, params: dict[str, Any], raw_spec: dict[str, A
     return draft
 
 
-@handler("SendEmail")
+@handlers.register("SendEmail")
 def send_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     content = params.get("Content") or {}
     kinds = [k for k in ("Simple", "Raw", "Template") if content.get(k) is not None]
@@ -792,7 +848,7 @@ def _merged_data(default: str, replacement: str | None) -> str:
     return json.dumps({**base, **extra})
 
 
-@handler("SendBulkEmail")
+@handlers.register("SendBulkEmail")
 def send_bulk_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     spec = (params.get("DefaultContent") or {}).get("Template")
     if not spec:
@@ -883,7 +939,7 @@ def _send_entry(
 # ------------------------------------------------ SendCustomVerificationEmail
 
 
-@handler("SendCustomVerificationEmail")
+@handlers.register("SendCustomVerificationEmail")
 def send_custom_verification_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     address = str(params.get("EmailAddress") or "")
     if not address:

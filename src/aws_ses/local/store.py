@@ -1,17 +1,21 @@
 """SQLite document store for the local server.
 
-Every resource is a JSON document addressed by (kind, key). One connection
-guarded by a lock keeps concurrent requests safe; SQLite in WAL mode would
-allow more, but the server's work per request is tiny.
+Every resource is a JSON document addressed by (kind, key); large byte
+strings (raw messages) live beside them as blobs, so they are never
+base64-encoded into a document. One connection guarded by a lock keeps
+concurrent requests safe; SQLite in WAL mode would allow more, but the
+server's work per request is tiny. Creation times come from the injected
+clock (the server's), so a test that moves the clock moves them too.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,13 +32,22 @@ CREATE TABLE IF NOT EXISTS docs (
     PRIMARY KEY (kind, key)
 );
 CREATE INDEX IF NOT EXISTS docs_by_order ON docs (kind, seq);
+CREATE TABLE IF NOT EXISTS blobs (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 """
 
 
 class Store:
     """A tiny, thread-safe, transactional JSON document store."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._clock = clock
         target = str(path) if path is not None else ":memory:"
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +91,7 @@ class Store:
             self._db.execute(
                 "INSERT INTO docs (kind, key, doc, created, seq) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc",
-                (kind, key, text, time.time(), self._seq),
+                (kind, key, text, self._clock(), self._seq),
             )
 
     def delete(self, kind: str, key: str) -> bool:
@@ -95,6 +108,17 @@ class Store:
             ).fetchall()
         return [(key, json.loads(doc)) for key, doc in rows]
 
+    def page(
+        self, kind: str, *, after: int = 0, limit: int | None = None
+    ) -> builtins.list[tuple[int, str, dict[str, Any]]]:
+        """``(seq, key, doc)`` of a kind in creation order, from just after ``after``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, key, doc FROM docs WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (kind, after, -1 if limit is None else limit),
+            ).fetchall()
+        return [(int(seq), key, json.loads(doc)) for seq, key, doc in rows]
+
     def count(self, kind: str, since: float | None = None) -> int:
         with self._lock:
             if since is None:
@@ -109,6 +133,31 @@ class Store:
         with self._lock:
             cur = self._db.execute("DELETE FROM docs WHERE kind = ?", (kind,))
         return cur.rowcount
+
+    def put_blob(self, kind: str, key: str, data: bytes) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO blobs (kind, key, data) VALUES (?, ?, ?)", (kind, key, data)
+            )
+
+    def get_blob(self, kind: str, key: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM blobs WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def clear_blobs(self, kind: str) -> int:
+        with self._lock:
+            cur = self._db.execute("DELETE FROM blobs WHERE kind = ?", (kind,))
+        return cur.rowcount
+
+    def clear_all(self) -> None:
+        """Forget every document and blob, in one transaction, on the same connection."""
+        with self.transaction():
+            self._db.execute("DELETE FROM docs")
+            self._db.execute("DELETE FROM blobs")
+            self._seq = 0
 
     def close(self) -> None:
         with self._lock:
