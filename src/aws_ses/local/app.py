@@ -47,6 +47,7 @@ from aws_ses._model import Operation, operation, operation_names, shape
 from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.local import admin, faults, inbox, resources, sending
 from aws_ses.local.faults import take_fault
+from aws_ses.local.handlers import contacts, multi_region, reputation, tenants
 from aws_ses.local.jsonbody import MAX_JSON_DEPTH, decode_json
 from aws_ses.local.legacy_routes import LEGACY_ROUTES
 from aws_ses.local.state import (
@@ -614,7 +615,15 @@ def _options(options: ServerOptions | None, overrides: dict[str, Any]) -> Server
 def handler_table() -> dict[str, Handler]:
     """Every operation's handler: the specific ones, then the generic engine for the rest."""
     table: dict[str, Handler] = {}
-    for part in (resources.handlers.items(), sending.handlers.items()):
+    families = (
+        resources.handlers,
+        contacts.handlers,
+        multi_region.handlers,
+        tenants.handlers,
+        reputation.handlers,
+        sending.handlers,
+    )
+    for part in (family.items() for family in families):
         table.update(part)
     for name in _operations():
         table.setdefault(name, resources.generic_handler(name))

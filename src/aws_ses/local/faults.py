@@ -93,6 +93,11 @@ class FaultSpecError(ValueError):
     """An admin request describing an impossible fault."""
 
 
+_FIELDS = frozenset(
+    {"operation", "count", "status", "code", "message", "latency", "drop_connection"}
+)
+
+
 def _operation_names() -> set[str]:
     return {operation(n).name for n in operation_names()}
 
@@ -108,6 +113,12 @@ def _number(spec: dict[str, Any], name: str, default: float) -> float:
 
 def add_fault(state: ServerState, spec: dict[str, Any]) -> Fault:
     """Queue a fault described as in the module docstring."""
+    unknown = sorted(set(spec) - _FIELDS)
+    if unknown:
+        raise FaultSpecError(
+            f"unknown fault field(s): {', '.join(map(str, unknown))}; "
+            f"the fields are {', '.join(sorted(_FIELDS))}"
+        )
     op = spec.get("operation")
     if op is not None and (not isinstance(op, str) or op not in _operation_names()):
         raise FaultSpecError(f"'operation' must be an SES v2 operation name or null, not {op!r}")

@@ -3,7 +3,7 @@
 JSON (for tests):
 
 - ``GET /_aws/ses`` -> ``{"messages": [...], "next_token": ...}`` in sending
-  order, at most ``?limit=`` (default 100, at most 1000) a page; pass the
+  order, at most ``?limit=`` (default 1000, at most 10000) a page; pass the
   ``next_token`` of one page to get the next (it is absent on the last).
   ``?bodies=false`` leaves out ``RawData`` and ``Body``. ``?id=`` keeps one
   message, ``?email=`` those whose sender or any recipient is that address
@@ -115,8 +115,8 @@ def _messages(state: ServerState) -> list[dict[str, Any]]:
     return [doc for _, doc in state.store.list(MESSAGE_KIND)]
 
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
 _SCAN = 500  # documents read per store query while filtering a page
 
 

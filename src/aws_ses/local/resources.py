@@ -894,6 +894,8 @@ def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[st
 @handlers.register("GetEmailIdentity")
 def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     doc = _identity(state, str(params["EmailIdentity"]))
+    # Without a custom MAIL FROM domain SES still reports the MX-failure behaviour.
+    doc.setdefault("MailFromAttributes", {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"})
     op = _operation_by_name("GetEmailIdentity")
     return build(op.output, doc, _Ctx(state, None, "Get", _now(state)))
 
@@ -1690,3 +1692,12 @@ def untag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]
 def list_tags_for_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     _, _, doc = _tags_of(state, str(params["ResourceArn"]))
     return {"Tags": list(doc.get("Tags") or [])}
+
+
+# The engine, as the handler modules (aws_ses.local.handlers) use it.
+Ctx = _Ctx
+load = _load
+list_output = _list_output
+operation_by_name = _operation_by_name
+require_parent = _require_parent
+not_found = _not_found

@@ -1,0 +1,63 @@
+"""Reputation entities and recommendations, with their list filters.
+
+``ListReputationEntities`` ``Filter``: ``ENTITY_TYPE``, ``REPUTATION_IMPACT``,
+``SENDING_STATUS`` (the aggregate) and ``ENTITY_REFERENCE_PREFIX``.
+``ListRecommendations`` ``Filter``: ``TYPE``, ``IMPACT``, ``STATUS`` and
+``RESOURCE_ARN``; a local account has no recommendations, so the list is
+empty, but an unknown key is still refused as SES refuses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_ses.local import resources as engine
+from aws_ses.local.handlers._filters import apply_filter, equals
+from aws_ses.local.state import HandlerTable, ServerState
+
+__all__ = ["handlers"]
+
+handlers = HandlerTable()
+
+
+@handlers.register("ListReputationEntities")
+def list_reputation_entities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+    res = engine.resources()["ReputationEntity"]
+    docs = [d for _, d in state.store.list(res.kind)]
+    docs = apply_filter(
+        docs,
+        params.get("Filter"),
+        {
+            "ENTITY_TYPE": equals("ReputationEntityType"),
+            "REPUTATION_IMPACT": equals("ReputationImpact"),
+            "SENDING_STATUS": equals("SendingStatusAggregate"),
+            "ENTITY_REFERENCE_PREFIX": lambda d, v: str(
+                d.get("ReputationEntityReference", "")
+            ).startswith(v),
+        },
+    )
+    op = engine.operation_by_name("ListReputationEntities")
+    result: dict[str, Any] = engine.list_output(
+        op, params, docs, engine.Ctx(state, res, "List", state.clock())
+    )
+    return result
+
+
+@handlers.register("ListRecommendations")
+def list_recommendations(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+    docs = [d for _, d in state.store.list("recommendation")]
+    docs = apply_filter(
+        docs,
+        params.get("Filter"),
+        {
+            "TYPE": equals("Type"),
+            "IMPACT": equals("Impact"),
+            "STATUS": equals("Status"),
+            "RESOURCE_ARN": equals("ResourceArn"),
+        },
+    )
+    op = engine.operation_by_name("ListRecommendations")
+    result: dict[str, Any] = engine.list_output(
+        op, params, docs, engine.Ctx(state, None, "List", state.clock())
+    )
+    return result
