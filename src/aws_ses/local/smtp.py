@@ -165,6 +165,15 @@ def _certificate(directory: Path, host: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        with warnings.catch_warnings():
+            # AUTH in the clear is this loopback server's documented choice without tls.
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            made: SMTP = super().factory()  # type: ignore[no-untyped-call]
+            return made
+
+
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -198,16 +207,7 @@ class SmtpEndpoint:
         kwargs: dict[str, Any] = {}
         if self.tls:
             kwargs["tls_context"] = self._tls_context()
-        with warnings.catch_warnings():
-            # AUTH in the clear is this loopback server's documented choice without tls.
-            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
-            controller = self._controller_for(kwargs)
-            controller.start()
-        self._controller = controller
-        return self
-
-    def _controller_for(self, kwargs: dict[str, Any]) -> Controller:
-        return Controller(
+        controller = _Controller(
             _Handler(self.state),
             hostname=self.host,
             port=self.port,
@@ -218,6 +218,9 @@ class SmtpEndpoint:
             data_size_limit=MAX_MESSAGE_BYTES,
             **kwargs,
         )
+        controller.start()
+        self._controller = controller
+        return self
 
     def stop(self) -> None:
         controller, self._controller = self._controller, None
