@@ -46,12 +46,14 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from aws_ses._model import shape
-from aws_ses.local import events, quota
+from aws_ses.local import events, mime_index, quota
 from aws_ses.local.jsonbody import decode_json
 from aws_ses.local.sending import (
     BULK_FAULT_KIND,
     DELIVERY_DELAY_KIND,
+    LARGE_MESSAGE_BYTES,
     MESSAGE_KIND,
+    message_body,
     message_parts,
 )
 from aws_ses.local.sending import (
@@ -164,6 +166,7 @@ def _bodies(text: str | None) -> bool:
 def _readable(state: ServerState, doc: dict[str, Any], bodies: bool) -> dict[str, Any]:
     shown = _public(doc)
     if bodies:
+        shown["Body"] = message_body(state, doc)
         shown["RawData"] = stored_raw(state, doc).decode("utf-8", "replace")
     else:
         shown.pop("Body", None)
@@ -244,7 +247,9 @@ def attachment(request: Request) -> Response:
     if doc is None:
         return _error(404, f"No message {message_id}")
     index = request.path_params["index"]
-    parts = message_parts(stored_raw(_state(request), doc))[3]
+    raw = stored_raw(_state(request), doc)
+    reader = mime_index.parts if len(raw) > LARGE_MESSAGE_BYTES else message_parts
+    parts = reader(raw)[3]
     if not 0 <= index < len(parts):
         return _error(404, f"Message {message_id} has no attachment {index}")
     meta, data = parts[index]
@@ -410,7 +415,7 @@ def message_page(request: Request) -> HTMLResponse:
         for name, value in summary
         if value
     )
-    body = doc.get("Body") or {}
+    body = message_body(_state(request), doc)
     attachments: list[dict[str, Any]] = doc.get("Attachments") or []
     quoted_id = quote(str(message_id), safe="")
     sections = [

@@ -79,7 +79,7 @@ from typing import Any, Literal, cast
 
 from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.errors import SesValidationError
-from aws_ses.local import events, quota
+from aws_ses.local import events, mime_index, quota
 from aws_ses.local.state import ApiError, HandlerTable, ServerState
 from aws_ses.mime import Attachment, compose_message
 from aws_ses.templating import TemplateRenderError, render_email_template
@@ -97,6 +97,7 @@ __all__ = [
     "simulator_mailbox",
     "handlers",
     "header_block",
+    "message_body",
     "raw_message",
 ]
 
@@ -109,6 +110,9 @@ DELIVERY_DELAY_KIND = "delivery_delay"
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 MAX_RECIPIENTS = 50
 MAX_BULK_ENTRIES = 50
+# Above this a message is read with mime_index (offsets, one copy at a time)
+# rather than the email package, and its bodies are not kept in the document.
+LARGE_MESSAGE_BYTES = 1024 * 1024
 _SIMULATOR_BOXES = frozenset({"success", "bounce", "ooto", "complaint", "suppressionlist"})
 # The industry-standard antivirus test string; SES rejects mail that carries it.
 _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -378,14 +382,27 @@ def message_parts(
     )
 
 
-def header_block(raw: bytes) -> str:
-    """The message's header section as text (up to the first empty line)."""
+def _header_bytes(raw: bytes) -> bytes:
     end = len(raw)
     for separator in (b"\r\n\r\n", b"\n\n"):
         found = raw.find(separator, 0, end)
         if found != -1:
             end = found + len(separator)
-    return raw[:end].decode("utf-8", "replace")
+    return raw[:end]
+
+
+def header_block(raw: bytes) -> str:
+    """The message's header section as text (up to the first empty line)."""
+    return _header_bytes(raw).decode("utf-8", "replace")
+
+
+def message_body(state: ServerState, doc: dict[str, Any]) -> dict[str, str | None]:
+    """``{"text_part", "html_part"}`` of a stored message (read from its bytes if large)."""
+    body = doc.get("Body")
+    if isinstance(body, dict):
+        return body
+    _, text, html, _ = mime_index.parts(raw_message(state, doc))
+    return {"text_part": text, "html_part": html}
 
 
 def raw_message(state: ServerState, doc: dict[str, Any]) -> bytes:
@@ -607,7 +624,12 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
     """Store the accepted message and publish its events; returns the message id."""
     subject, text, html = draft.subject, draft.text, draft.html
     attachments: list[tuple[dict[str, Any], bytes]] = []
-    if draft.raw:
+    large = len(draft.raw) > LARGE_MESSAGE_BYTES
+    if large:
+        # Bodies of a large message are read from its bytes when asked for.
+        subject, attachments = mime_index.parts(draft.raw, bodies=False)[::3]
+        text = html = None
+    elif draft.raw:
         parsed_subject, parsed_text, parsed_html, attachments = message_parts(draft.raw)
         if draft.raw_content:
             subject, text, html = parsed_subject, parsed_text, parsed_html
@@ -639,7 +661,7 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         },
         "ReplyToAddresses": draft.reply_to,
         "Subject": subject,
-        "Body": {"text_part": text, "html_part": html},
+        "Body": None if large else {"text_part": text, "html_part": html},
         "Size": len(draft.raw),
         "Attachments": [meta for meta, _ in attachments],
         "Tags": draft.tags,
@@ -742,7 +764,7 @@ def _raw_bytes(raw_spec: dict[str, Any]) -> bytes:
 def _raw_draft(state: ServerState, params: dict[str, Any], raw_spec: dict[str, Any]) -> _Draft:
     raw = _raw_bytes(raw_spec)
     raw_spec["Data"] = None  # the only other reference to a large text copy
-    msg = _parse(raw)
+    msg = _parse(_header_bytes(raw))  # headers only: the body may be 40 MiB
     source = params.get("FromEmailAddress") or msg.get("From")
     if not source:
         raise _bad("Missing required header 'From'.")

@@ -1,17 +1,22 @@
 """SQLite document store for the local server.
 
 Every resource is a JSON document addressed by (kind, key); large byte
-strings (raw messages) live beside them as blobs, so they are never
-base64-encoded into a document. One connection guarded by a lock keeps
-concurrent requests safe; SQLite in WAL mode would allow more, but the
-server's work per request is tiny. Creation times come from the injected
-clock (the server's), so a test that moves the clock moves them too.
+strings (raw messages) live beside them as blobs, never base64-encoded into a
+document and never copied into SQLite (which would hold three copies while
+inserting one): in memory they are the very ``bytes`` object handed in, with
+a data directory they are files under ``blobs/`` next to the database. One
+connection guarded by a lock keeps concurrent requests safe; SQLite in WAL
+mode would allow more, but the server's work per request is tiny. Creation
+times come from the injected clock (the server's), so a test that moves the
+clock moves them too.
 """
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import json
+import shutil
 import sqlite3
 import threading
 import time
@@ -32,12 +37,6 @@ CREATE TABLE IF NOT EXISTS docs (
     PRIMARY KEY (kind, key)
 );
 CREATE INDEX IF NOT EXISTS docs_by_order ON docs (kind, seq);
-CREATE TABLE IF NOT EXISTS blobs (
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (kind, key)
-);
 """
 
 
@@ -48,6 +47,8 @@ class Store:
         self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time
     ) -> None:
         self._clock = clock
+        self._blobs: dict[tuple[str, str], bytes] = {}
+        self._blob_dir = Path(path).parent / "blobs" if path is not None else None
         target = str(path) if path is not None else ":memory:"
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -134,30 +135,53 @@ class Store:
             cur = self._db.execute("DELETE FROM docs WHERE kind = ?", (kind,))
         return cur.rowcount
 
+    def _blob_path(self, kind: str, key: str) -> Path:
+        assert self._blob_dir is not None
+        name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._blob_dir / kind / name
+
     def put_blob(self, kind: str, key: str, data: bytes) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO blobs (kind, key, data) VALUES (?, ?, ?)", (kind, key, data)
-            )
+        if self._blob_dir is None:
+            with self._lock:
+                self._blobs[(kind, key)] = data
+            return
+        target = self._blob_path(kind, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
 
     def get_blob(self, kind: str, key: str) -> bytes | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT data FROM blobs WHERE kind = ? AND key = ?", (kind, key)
-            ).fetchone()
-        return bytes(row[0]) if row else None
+        if self._blob_dir is None:
+            with self._lock:
+                return self._blobs.get((kind, key))
+        try:
+            return self._blob_path(kind, key).read_bytes()
+        except FileNotFoundError:
+            return None
 
     def clear_blobs(self, kind: str) -> int:
-        with self._lock:
-            cur = self._db.execute("DELETE FROM blobs WHERE kind = ?", (kind,))
-        return cur.rowcount
+        if self._blob_dir is None:
+            with self._lock:
+                gone = [k for k in self._blobs if k[0] == kind]
+                for k in gone:
+                    del self._blobs[k]
+            return len(gone)
+        folder = self._blob_dir / kind
+        files = list(folder.iterdir()) if folder.is_dir() else []
+        for file in files:
+            file.unlink(missing_ok=True)
+        return len(files)
 
     def clear_all(self) -> None:
         """Forget every document and blob, in one transaction, on the same connection."""
         with self.transaction():
             self._db.execute("DELETE FROM docs")
-            self._db.execute("DELETE FROM blobs")
             self._seq = 0
+            if self._blob_dir is None:
+                self._blobs.clear()
+            elif self._blob_dir.is_dir():
+                shutil.rmtree(self._blob_dir)
 
     def close(self) -> None:
         with self._lock:
