@@ -47,7 +47,21 @@ from aws_ses._model import Operation, operation, operation_names, shape
 from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.local import admin, faults, inbox, resources, sending
 from aws_ses.local.faults import take_fault
-from aws_ses.local.handlers import contacts, multi_region, reputation, tenants
+from aws_ses.local.handlers import (
+    account,
+    configuration_sets,
+    contacts,
+    dedicated_ips,
+    deliverability,
+    identities,
+    insights,
+    multi_region,
+    reputation,
+    suppression,
+    tagging,
+    templates,
+    tenants,
+)
 from aws_ses.local.jsonbody import MAX_JSON_DEPTH, decode_json
 from aws_ses.local.legacy_routes import LEGACY_ROUTES
 from aws_ses.local.state import (
@@ -616,11 +630,19 @@ def handler_table() -> dict[str, Handler]:
     """Every operation's handler: the specific ones, then the generic engine for the rest."""
     table: dict[str, Handler] = {}
     families = (
-        resources.handlers,
+        identities.handlers,
+        templates.handlers,
+        configuration_sets.handlers,
+        suppression.handlers,
+        dedicated_ips.handlers,
+        account.handlers,
+        deliverability.handlers,
+        insights.handlers,
+        tagging.handlers,
         contacts.handlers,
-        multi_region.handlers,
         tenants.handlers,
         reputation.handlers,
+        multi_region.handlers,
         sending.handlers,
     )
     for part in (family.items() for family in families):

@@ -1,5 +1,8 @@
 """Reputation entities and recommendations, with their list filters.
 
+``UpdateReputationEntityPolicy`` and
+``UpdateReputationEntityCustomerManagedStatus`` set an entity's policy and
+sending status (an entity exists as soon as it is named).
 ``ListReputationEntities`` ``Filter``: ``ENTITY_TYPE``, ``REPUTATION_IMPACT``,
 ``SENDING_STATUS`` (the aggregate) and ``ENTITY_REFERENCE_PREFIX``.
 ``ListRecommendations`` ``Filter``: ``TYPE``, ``IMPACT``, ``STATUS`` and
@@ -13,11 +16,44 @@ from typing import Any
 
 from aws_ses.local import resources as engine
 from aws_ses.local.handlers._filters import apply_filter, equals
+from aws_ses.local.resources import _load, _now, _save, resources
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
 
 handlers = HandlerTable()
+
+
+def _update_reputation_entity(
+    state: ServerState, params: dict[str, Any], changes: dict[str, Any]
+) -> dict[str, Any]:
+    res = resources()["ReputationEntity"]
+    now = _now(state)
+    with state.store.transaction():
+        doc = _load(state, res, params)
+        doc.update(changes)
+        doc.setdefault("_created", now)
+        doc["_updated"] = now
+        _save(state, res, doc)
+    return {}
+
+
+@handlers.register("UpdateReputationEntityPolicy")
+def update_reputation_entity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+    changes = {"ReputationManagementPolicy": params["ReputationEntityPolicy"]}
+    return _update_reputation_entity(state, params, changes)
+
+
+@handlers.register("UpdateReputationEntityCustomerManagedStatus")
+def update_reputation_entity_customer_managed_status(
+    state: ServerState, params: dict[str, Any]
+) -> dict[str, Any]:
+    status = params["SendingStatus"]
+    changes = {
+        "CustomerManagedStatus": {"Status": status, "LastUpdatedTimestamp": _now(state)},
+        "SendingStatusAggregate": status,
+    }
+    return _update_reputation_entity(state, params, changes)
 
 
 @handlers.register("ListReputationEntities")
