@@ -160,7 +160,7 @@ def test_random_requests_never_get_a_500(
     assert b'File "' not in reply.body
     if reply.status >= 400 and not path.startswith(("/_aws", "/_inbox")):
         assert reply.code, reply  # SES's error shape: X-Amzn-ErrorType and a message
-        assert "message" in reply.json()
+        assert reply.json()["__type"] == reply.code and reply.json()["message"]
 
 
 def test_server_still_answers_after_the_fuzzing(fuzz_server: LocalServer) -> None:
