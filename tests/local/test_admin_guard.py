@@ -4,6 +4,8 @@ want the admin token when one is set."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from aws_ses.local import LocalServer, ServerOptions
@@ -100,3 +102,21 @@ def test_non_loopback_address_always_gets_a_token() -> None:
 def test_oversize_admin_body_is_refused(server: LocalServer) -> None:
     reply = raw(server, "POST", "/_aws/ses/faults", b"{" + b" " * (2 * 1024 * 1024) + b"}", JSON)
     assert reply.status == 413
+
+
+def test_oversize_streamed_admin_body_is_refused(server: LocalServer) -> None:
+    head = (
+        f"POST /_aws/ses/faults HTTP/1.1\r\nHost: localhost:{server.port}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    chunk = b"%x\r\n" % 65536 + b" " * 65536 + b"\r\n"
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        try:
+            for _ in range(40):  # 2.5 MiB, past the 1 MiB admin limit
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        reply = sock.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert raw(server, "GET", "/_aws/ses/faults").json() == {"faults": []}

@@ -572,16 +572,18 @@ class _LocalSesApp(Starlette):
             options: ServerOptions = self.state.ses.options
             request_id = str(uuid.uuid4()).encode()
             refused = admin.refusal(scope, options)
+            body = b""
             if refused is None:
                 try:
-                    declared_length(scope, MAX_ADMIN_BYTES)
+                    length = declared_length(scope, MAX_ADMIN_BYTES)
+                    body = bytes(await read_body(receive, MAX_ADMIN_BYTES, length))
                 except ApiError as exc:
                     refused = admin.Refusal(exc.status, exc.code, exc.message)
             if refused is not None:
                 await _refuse(send, refused, request_id)
                 return
             set_cookie = _token_cookie(scope, options)
-            receive = _capped(receive, MAX_ADMIN_BYTES)
+            receive = _replay(body, receive)
             inner = send
 
             async def send_with_id(message: Message) -> None:
@@ -607,18 +609,18 @@ def _token_cookie(scope: Scope, options: ServerOptions) -> bytes | None:
     ).encode()
 
 
-def _capped(receive: Receive, limit: int) -> Receive:
-    seen = 0
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the already-read (and size-checked) body, then waits as before."""
+    given = False
 
-    async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        seen += len(message.get("body", b""))
-        if seen > limit:
-            return {"type": "http.disconnect"}
-        return message
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
 
-    return wrapped
+    return replay
 
 
 def _options(options: ServerOptions | None, overrides: dict[str, Any]) -> ServerOptions:
