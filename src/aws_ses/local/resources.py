@@ -61,13 +61,37 @@ __all__ = [
     "DEFAULT_POOL",
     "DEDICATED_IP_KIND",
     "DEDICATED_IP_POOL_KIND",
+    "EXISTS_MESSAGES",
     "IDENTITY_KIND",
+    "META_KIND",
+    "NOT_FOUND_MESSAGES",
     "SEED_IPS",
     "SENDING_OPERATIONS",
     "SUPPRESSED_KIND",
+    "TAGS_KIND",
     "TEMPLATE_KIND",
+    "TENANT_SUPPRESSED_KIND",
+    "Ctx",
+    "Resource",
+    "already_exists",
+    "bad_request",
+    "build",
+    "current_time",
+    "duplicate",
     "generic_handler",
+    "list_output",
+    "load",
+    "missing",
+    "not_found",
+    "operation_by_name",
+    "paginate",
     "parse_timestamp",
+    "public_members",
+    "require_parent",
+    "resource_for_kind",
+    "resources",
+    "save",
+    "split_operation",
 ]
 
 SENDING_OPERATIONS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
@@ -82,7 +106,7 @@ ACCOUNT_KIND = "account"
 DEDICATED_IP_KIND = "dedicated_ip"
 DEDICATED_IP_POOL_KIND = "dedicated_ip_pool"
 TAGS_KIND = "tags"  # tags of ARNs that name no resource kind known here
-_META_KIND = "meta"
+META_KIND = "meta"
 
 # SES's name for the pool of dedicated IPs that were put in no other pool.
 DEFAULT_POOL = "ses-default-dedicated-pool"
@@ -94,15 +118,15 @@ MAX_PAGE_SIZE = 1000
 # ----------------------------------------------------------------- helpers
 
 
-def _bad(message: str) -> ApiError:
+def bad_request(message: str) -> ApiError:
     return ApiError("BadRequestException", message, 400)
 
 
-def _not_found(message: str) -> ApiError:
+def not_found(message: str) -> ApiError:
     return ApiError("NotFoundException", message, 404)
 
 
-def _exists(message: str) -> ApiError:
+def already_exists(message: str) -> ApiError:
     return ApiError("AlreadyExistsException", message, 400)
 
 
@@ -141,7 +165,7 @@ def parse_timestamp(value: Any) -> float:
     return when.timestamp()
 
 
-def _public(doc: dict[str, Any]) -> dict[str, Any]:
+def public_members(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if not k.startswith("_")}
 
 
@@ -323,14 +347,14 @@ def resources() -> dict[str, Resource]:
     return table
 
 
-def _resource_for_kind(kind: str) -> Resource | None:
+def resource_for_kind(kind: str) -> Resource | None:
     for res in resources().values():
         if res.kind == kind:
             return res
     return None
 
 
-_NOT_FOUND = {
+NOT_FOUND_MESSAGES = {
     TEMPLATE_KIND: "Template {0} does not exist.",
     CONFIGURATION_SET_KIND: "Configuration set <{0}> does not exist.",
     IDENTITY_KIND: "Email identity {0} does not exist.",
@@ -339,7 +363,7 @@ _NOT_FOUND = {
     DEDICATED_IP_KIND: "IP {0} does not exist.",
     CUSTOM_VERIFICATION_TEMPLATE_KIND: "Custom verification email template <{0}> does not exist.",
 }
-_EXISTS = {
+EXISTS_MESSAGES = {
     TEMPLATE_KIND: "Template {0} already exists.",
     CONFIGURATION_SET_KIND: "Configuration set <{0}> already exists.",
     IDENTITY_KIND: "Email identity {0} already exists.",
@@ -348,28 +372,28 @@ _EXISTS = {
 }
 
 
-def _missing(res: Resource, label: str) -> ApiError:
-    template = _NOT_FOUND.get(res.kind, _human(res.noun) + " {0} does not exist.")
-    return _not_found(template.format(label))
+def missing(res: Resource, label: str) -> ApiError:
+    template = NOT_FOUND_MESSAGES.get(res.kind, _human(res.noun) + " {0} does not exist.")
+    return not_found(template.format(label))
 
 
-def _duplicate(res: Resource, label: str) -> ApiError:
-    template = _EXISTS.get(res.kind, _human(res.noun) + " {0} already exists.")
-    return _exists(template.format(label))
+def duplicate(res: Resource, label: str) -> ApiError:
+    template = EXISTS_MESSAGES.get(res.kind, _human(res.noun) + " {0} already exists.")
+    return already_exists(template.format(label))
 
 
 # --------------------------------------------------- documents -> responses
 
 
 @dataclass(slots=True)
-class _Ctx:
+class Ctx:
     state: ServerState
     res: Resource | None
     verb: str
     now: float
 
 
-def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: _Ctx) -> Any:
+def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: Ctx) -> Any:
     """A value for an output member the document lacks, or None."""
     if target.kind == "timestamp" and "_created" in doc and "Expir" not in m_wire:
         updated = "Updat" in m_wire
@@ -387,7 +411,7 @@ def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: _Ctx) -> An
     return None
 
 
-def build(shape_name: str | None, doc: dict[str, Any], ctx: _Ctx, depth: int = 0) -> dict[str, Any]:
+def build(shape_name: str | None, doc: dict[str, Any], ctx: Ctx, depth: int = 0) -> dict[str, Any]:
     """Map ``doc`` onto a structure shape, filling generated and required members."""
     if shape_name is None:
         return {}
@@ -427,7 +451,7 @@ def paginate(
     if size is None:
         size = DEFAULT_PAGE_SIZE
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise _bad(f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
+        raise bad_request(f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
     size = min(size, MAX_PAGE_SIZE)
     offset = 0
     token = params.get("NextToken")
@@ -447,8 +471,8 @@ def paginate(
     return page, base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _list_output(
-    op: Operation, params: dict[str, Any], items: list[Any], ctx: _Ctx
+def list_output(
+    op: Operation, params: dict[str, Any], items: list[Any], ctx: Ctx
 ) -> dict[str, Any]:
     """Paginate ``items`` (documents) and shape them as ``op``'s result list."""
     out_shape = shape(op.output or "")
@@ -461,7 +485,7 @@ def _list_output(
     shaped: list[Any] = []
     for doc in page:
         if element is None:
-            shaped.append(_public(doc))
+            shaped.append(public_members(doc))
         elif element.kind == "structure":
             shaped.append(build(element.name, doc, ctx))
         else:
@@ -476,7 +500,7 @@ def _list_output(
 # ---------------------------------------------------------- generic layer
 
 
-def _now(state: ServerState) -> float:
+def current_time(state: ServerState) -> float:
     return state.clock()
 
 
@@ -484,12 +508,12 @@ def _new_id(name: str) -> str:
     return str(uuid.uuid4()) if name.endswith("Id") else uuid.uuid4().hex
 
 
-def _require_parent(state: ServerState, res: Resource, params: dict[str, Any]) -> None:
+def require_parent(state: ServerState, res: Resource, params: dict[str, Any]) -> None:
     if res.parent is None:
         return
     parent = resources()[res.parent]
     if state.store.get(parent.kind, parent.key(params)) is None:
-        raise _missing(parent, parent.label(params))
+        raise missing(parent, parent.label(params))
 
 
 def _status_members(shape_name: str | None) -> list[tuple[str, frozenset[str]]]:
@@ -508,7 +532,7 @@ _CREATE_HOOKS: dict[str, _CreateHook] = {}
 
 
 def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    ctx = _Ctx(state, res, "Create", _now(state))
+    ctx = Ctx(state, res, "Create", current_time(state))
     doc = {k: v for k, v in params.items() if v is not None}
     for key in res.keys:
         if key not in doc:
@@ -521,10 +545,10 @@ def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, 
         doc.setdefault(wire, _enum_default(values))
     doc["_created"] = doc["_updated"] = ctx.now
     with state.store.transaction():
-        _require_parent(state, res, doc)
+        require_parent(state, res, doc)
         key = res.key(doc)
         if state.store.get(res.kind, key) is not None:
-            raise _duplicate(res, res.label(doc))
+            raise duplicate(res, res.label(doc))
         hook = _CREATE_HOOKS.get(res.noun)
         if hook is not None:
             hook(state, doc)
@@ -532,35 +556,35 @@ def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, 
     return build(op.output, doc, ctx)
 
 
-def _load(state: ServerState, res: Resource, params: dict[str, Any]) -> dict[str, Any]:
+def load(state: ServerState, res: Resource, params: dict[str, Any]) -> dict[str, Any]:
     if not res.keys:
         return state.store.get(res.kind, res.kind) or {}
     doc = state.store.get(res.kind, res.key(params))
     if doc is None:
         if res.creatable:
-            raise _missing(res, res.label(params))
+            raise missing(res, res.label(params))
         return dict(params)  # nothing creates it: it exists as soon as it is named
     return doc
 
 
-def _save(state: ServerState, res: Resource, doc: dict[str, Any]) -> None:
+def save(state: ServerState, res: Resource, doc: dict[str, Any]) -> None:
     state.store.put(res.kind, res.key(doc) if res.keys else res.kind, doc)
 
 
 def _get(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    doc = _load(state, res, params)
-    return build(op.output, doc, _Ctx(state, res, "Get", _now(state)))
+    doc = load(state, res, params)
+    return build(op.output, doc, Ctx(state, res, "Get", current_time(state)))
 
 
 def _update(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    now = _now(state)
+    now = current_time(state)
     with state.store.transaction():
-        doc = _load(state, res, params)
+        doc = load(state, res, params)
         doc.update({k: v for k, v in params.items() if v is not None})
         doc.setdefault("_created", now)
         doc["_updated"] = now
-        _save(state, res, doc)
-    return build(op.output, doc, _Ctx(state, res, "Update", now))
+        save(state, res, doc)
+    return build(op.output, doc, Ctx(state, res, "Update", now))
 
 
 def _delete_children(state: ServerState, res: Resource, key: str) -> None:
@@ -575,22 +599,22 @@ def _delete(state: ServerState, op: Operation, res: Resource, params: dict[str, 
     with state.store.transaction():
         key = res.key(params)
         if not state.store.delete(res.kind, key):
-            raise _missing(res, res.label(params))
+            raise missing(res, res.label(params))
         _delete_children(state, res, key)
     out = {wire: _enum_default(values, "Delete") for wire, values in _status_members(op.output)}
-    return build(op.output, out, _Ctx(state, res, "Delete", _now(state)))
+    return build(op.output, out, Ctx(state, res, "Delete", current_time(state)))
 
 
 def _cancel(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    now = _now(state)
+    now = current_time(state)
     with state.store.transaction():
-        doc = _load(state, res, params)
+        doc = load(state, res, params)
         for wire, values in _status_members(res.record):
             if "CANCELLED" in values:
                 doc[wire] = "CANCELLED"
         doc["_updated"] = now
-        _save(state, res, doc)
-    return build(op.output, {}, _Ctx(state, res, "Cancel", now))
+        save(state, res, doc)
+    return build(op.output, {}, Ctx(state, res, "Cancel", now))
 
 
 def _scalar(value: Any) -> bool:
@@ -598,11 +622,11 @@ def _scalar(value: Any) -> bool:
 
 
 def _list(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    ctx = _Ctx(state, res, "List", _now(state))
+    ctx = Ctx(state, res, "List", current_time(state))
     scope = [k for k in res.keys[:-1] if k in params]
     prefix = "/".join(str(params[k]) for k in scope) + "/" if scope else ""
     if scope and res.parent is not None:
-        _require_parent(state, res, params)
+        require_parent(state, res, params)
     docs = [doc for _, doc in state.store.list(res.kind, prefix)]
     skip = {"NextToken", "PageSize", *scope}
     for m in shape(op.input).members if op.input else ():
@@ -610,7 +634,7 @@ def _list(state: ServerState, op: Operation, res: Resource, params: dict[str, An
         if m.wire in skip or wanted is None or not _scalar(wanted):
             continue
         docs = [d for d in docs if d.get(m.wire, wanted) == wanted]
-    return _list_output(op, params, docs, ctx)
+    return list_output(op, params, docs, ctx)
 
 
 def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -625,10 +649,10 @@ def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
     if target is None:
         target = table.get(rest) or Resource(rest, _snake(rest), (), False, None, None)
     attribute = rest[len(target.noun) :]
-    now = _now(state)
+    now = current_time(state)
     values = {k: v for k, v in params.items() if k not in target.keys and v is not None}
     with state.store.transaction():
-        doc = _load(state, target, params)
+        doc = load(state, target, params)
         record = shape(target.record) if target.record else None
         member = record.lookup(attribute) if record and attribute else None
         if member is not None and shape(member.shape).kind == "structure":
@@ -640,8 +664,8 @@ def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
             doc.update(values)
         doc.setdefault("_created", now)
         doc["_updated"] = now
-        _save(state, target, doc)
-    return build(op.output, {}, _Ctx(state, target, "Put", now))
+        save(state, target, doc)
+    return build(op.output, {}, Ctx(state, target, "Put", now))
 
 
 def _synthesize(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -652,7 +676,7 @@ def _synthesize(state: ServerState, op: Operation, params: dict[str, Any]) -> An
         for m in shape(op.output).members:
             if m.wire.endswith("Id"):
                 doc.setdefault(m.wire, _new_id(m.wire))
-    return build(op.output, doc, _Ctx(state, resources().get(noun), verb, _now(state)))
+    return build(op.output, doc, Ctx(state, resources().get(noun), verb, current_time(state)))
 
 
 def _dispatch(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -678,7 +702,7 @@ def _dispatch(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
 
 
 @functools.cache
-def _operation_by_name(name: str) -> Operation:
+def operation_by_name(name: str) -> Operation:
     for py_name in operation_names():
         op = operation(py_name)
         if op.name == name:
@@ -688,7 +712,7 @@ def _operation_by_name(name: str) -> Operation:
 
 def generic_handler(op_name: str) -> Handler:
     """The model-driven handler for an operation (by its SES name)."""
-    op = _operation_by_name(op_name)
+    op = operation_by_name(op_name)
 
     def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = _dispatch(state, op, params)
@@ -731,12 +755,3 @@ def _dedicated_ip_pool(state: ServerState, doc: dict[str, Any]) -> None:
 _CREATE_HOOKS["TenantResourceAssociation"] = _tenant_association
 _CREATE_HOOKS["ExportJob"] = _export_job
 _CREATE_HOOKS["DedicatedIpPool"] = _dedicated_ip_pool
-
-
-# The engine, as the handler modules (aws_ses.local.handlers) use it.
-Ctx = _Ctx
-load = _load
-list_output = _list_output
-operation_by_name = _operation_by_name
-require_parent = _require_parent
-not_found = _not_found

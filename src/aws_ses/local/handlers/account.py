@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from aws_ses.local import quota
-from aws_ses.local.resources import ACCOUNT_KIND, _Ctx, _operation_by_name, _public, build
+from aws_ses.local.resources import ACCOUNT_KIND, Ctx, build, operation_by_name, public_members
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
@@ -38,7 +38,7 @@ def account_doc(state: ServerState) -> dict[str, Any]:
         "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
         "VdmAttributes": {"VdmEnabled": "DISABLED"},
     }
-    doc.update(_public(stored))
+    doc.update(public_members(stored))
     doc["SendQuota"] = quota
     return doc
 
@@ -58,7 +58,7 @@ def _sent_last_24_hours(state: ServerState) -> float:
 def get_account(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     doc = account_doc(state)
     doc["SendQuota"]["SentLast24Hours"] = _sent_last_24_hours(state)
-    return build(_operation_by_name("GetAccount").output, doc, _Ctx(state, None, "Get", 0.0))
+    return build(operation_by_name("GetAccount").output, doc, Ctx(state, None, "Get", 0.0))
 
 
 @handlers.register("PutAccountSendingAttributes")

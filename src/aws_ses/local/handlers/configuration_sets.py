@@ -6,14 +6,14 @@ from typing import Any
 
 from aws_ses.local.handlers.dedicated_ips import _seed_dedicated_ips
 from aws_ses.local.resources import (
-    _EXISTS,
-    _NOT_FOUND,
     CONFIGURATION_SET_KIND,
     DEDICATED_IP_POOL_KIND,
-    _exists,
-    _not_found,
-    _now,
+    EXISTS_MESSAGES,
+    NOT_FOUND_MESSAGES,
+    already_exists,
+    current_time,
     generic_handler,
+    not_found,
 )
 from aws_ses.local.state import ApiError, HandlerTable, ServerState
 
@@ -33,7 +33,7 @@ def _check_pool(state: ServerState, name: Any) -> None:
     if name:
         _seed_dedicated_ips(state)
         if state.store.get(DEDICATED_IP_POOL_KIND, str(name)) is None:
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(name))
+            raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(name))
 
 
 @handlers.register("CreateConfigurationSet")
@@ -44,11 +44,11 @@ def create_configuration_set(state: ServerState, params: dict[str, Any]) -> dict
         doc[option] = {**defaults, **(doc.get(option) or {})}
     doc.setdefault("Tags", [])
     doc["EventDestinations"] = []
-    doc["_created"] = doc["_updated"] = _now(state)
+    doc["_created"] = doc["_updated"] = current_time(state)
     with state.store.transaction():
         _check_pool(state, doc["DeliveryOptions"].get("SendingPoolName"))
         if state.store.get(CONFIGURATION_SET_KIND, name) is not None:
-            raise _exists(_EXISTS[CONFIGURATION_SET_KIND].format(name))
+            raise already_exists(EXISTS_MESSAGES[CONFIGURATION_SET_KIND].format(name))
         state.store.put(CONFIGURATION_SET_KIND, name, doc)
     return {}
 
@@ -64,7 +64,7 @@ def put_configuration_set_delivery_options(
 def _configuration_set(state: ServerState, name: str) -> dict[str, Any]:
     doc = state.store.get(CONFIGURATION_SET_KIND, name)
     if doc is None:
-        raise _not_found(_NOT_FOUND[CONFIGURATION_SET_KIND].format(name))
+        raise not_found(NOT_FOUND_MESSAGES[CONFIGURATION_SET_KIND].format(name))
     return doc
 
 
@@ -80,7 +80,7 @@ def _destination(name: str, definition: dict[str, Any]) -> dict[str, Any]:
 
 
 def _destination_missing(name: str, configuration_set: str) -> ApiError:
-    return _not_found(
+    return not_found(
         f"Event destination {name} does not exist in configuration set <{configuration_set}>."
     )
 
@@ -94,11 +94,11 @@ def create_configuration_set_event_destination(
         doc = _configuration_set(state, cs_name)
         destinations: list[dict[str, Any]] = doc.setdefault("EventDestinations", [])
         if any(d.get("Name") == name for d in destinations):
-            raise _exists(
+            raise already_exists(
                 f"Event destination {name} already exists in configuration set <{cs_name}>."
             )
         destinations.append(_destination(name, dict(params["EventDestination"])))
-        doc["_updated"] = _now(state)
+        doc["_updated"] = current_time(state)
         state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
     return {}
 
@@ -125,7 +125,7 @@ def update_configuration_set_event_destination(
                 break
         else:
             raise _destination_missing(name, cs_name)
-        doc["_updated"] = _now(state)
+        doc["_updated"] = current_time(state)
         state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
     return {}
 
@@ -142,6 +142,6 @@ def delete_configuration_set_event_destination(
         if len(kept) == len(destinations):
             raise _destination_missing(name, cs_name)
         doc["EventDestinations"] = kept
-        doc["_updated"] = _now(state)
+        doc["_updated"] = current_time(state)
         state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
     return {}

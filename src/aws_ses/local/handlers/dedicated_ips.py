@@ -7,17 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from aws_ses.local.resources import (
-    _META_KIND,
-    _NOT_FOUND,
     DEDICATED_IP_KIND,
     DEDICATED_IP_POOL_KIND,
     DEFAULT_POOL,
+    META_KIND,
+    NOT_FOUND_MESSAGES,
     SEED_IPS,
-    _bad,
-    _not_found,
-    _now,
-    _operation_by_name,
+    bad_request,
+    current_time,
     generic_handler,
+    not_found,
+    operation_by_name,
     paginate,
 )
 from aws_ses.local.state import Handler, HandlerTable, ServerState
@@ -29,12 +29,12 @@ handlers = HandlerTable()
 
 def _seed_dedicated_ips(state: ServerState) -> None:
     """Give the account a few fake dedicated IPs, once, in SES's default pool."""
-    if state.store.get(_META_KIND, "dedicated_ips") is not None:
+    if state.store.get(META_KIND, "dedicated_ips") is not None:
         return
     with state.store.transaction():
-        if state.store.get(_META_KIND, "dedicated_ips") is not None:
+        if state.store.get(META_KIND, "dedicated_ips") is not None:
             return
-        now = _now(state)
+        now = current_time(state)
         if state.store.get(DEDICATED_IP_POOL_KIND, DEFAULT_POOL) is None:
             state.store.put(
                 DEDICATED_IP_POOL_KIND,
@@ -52,7 +52,7 @@ def _seed_dedicated_ips(state: ServerState) -> None:
                     "PoolName": DEFAULT_POOL,
                 },
             )
-        state.store.put(_META_KIND, "dedicated_ips", {"seeded": now})
+        state.store.put(META_KIND, "dedicated_ips", {"seeded": now})
 
 
 def _seeded(op_name: str) -> Handler:
@@ -81,7 +81,7 @@ def delete_dedicated_ip_pool(state: ServerState, params: dict[str, Any]) -> dict
     name = str(params["PoolName"])
     with state.store.transaction():
         if not state.store.delete(DEDICATED_IP_POOL_KIND, name):
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(name))
+            raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(name))
         # Addresses of a deleted pool go back to the default pool rather than vanishing.
         for ip, doc in state.store.list(DEDICATED_IP_KIND):
             if doc.get("PoolName") == name:
@@ -94,7 +94,7 @@ def _dedicated_ip(state: ServerState, ip: str) -> dict[str, Any]:
     _seed_dedicated_ips(state)
     doc = state.store.get(DEDICATED_IP_KIND, ip)
     if doc is None:
-        raise _not_found(_NOT_FOUND[DEDICATED_IP_KIND].format(ip))
+        raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_KIND].format(ip))
     return doc
 
 
@@ -112,11 +112,11 @@ def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, A
     _seed_dedicated_ips(state)
     pool = params.get("PoolName")
     if pool and state.store.get(DEDICATED_IP_POOL_KIND, str(pool)) is None:
-        raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(pool))
+        raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(pool))
     docs = [
         d for _, d in state.store.list(DEDICATED_IP_KIND) if not pool or d.get("PoolName") == pool
     ]
-    page, token = paginate(_operation_by_name("GetDedicatedIps"), params, docs)
+    page, token = paginate(operation_by_name("GetDedicatedIps"), params, docs)
     result: dict[str, Any] = {"DedicatedIps": [_ip_record(d) for d in page]}
     if token:
         result["NextToken"] = token
@@ -129,7 +129,7 @@ def put_dedicated_ip_in_pool(state: ServerState, params: dict[str, Any]) -> dict
     with state.store.transaction():
         doc = _dedicated_ip(state, str(params["Ip"]))
         if state.store.get(DEDICATED_IP_POOL_KIND, pool) is None:
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(pool))
+            raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(pool))
         doc["PoolName"] = pool
         state.store.put(DEDICATED_IP_KIND, str(doc["Ip"]), doc)
     return {}
@@ -141,7 +141,7 @@ def put_dedicated_ip_warmup_attributes(
 ) -> dict[str, Any]:
     percentage = params["WarmupPercentage"]
     if not 0 <= int(percentage) <= 100:
-        raise _bad("WarmupPercentage must be between 0 and 100.")
+        raise bad_request("WarmupPercentage must be between 0 and 100.")
     with state.store.transaction():
         doc = _dedicated_ip(state, str(params["Ip"]))
         doc["WarmupPercentage"] = int(percentage)

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_ses.local.resources import (
-    _EXISTS,
-    _NOT_FOUND,
     CONFIGURATION_SET_KIND,
+    EXISTS_MESSAGES,
     IDENTITY_KIND,
-    _bad,
-    _Ctx,
-    _exists,
-    _not_found,
-    _now,
-    _operation_by_name,
+    NOT_FOUND_MESSAGES,
+    Ctx,
+    already_exists,
+    bad_request,
     build,
+    current_time,
+    not_found,
+    operation_by_name,
     paginate,
 )
 from aws_ses.local.state import ApiError, HandlerTable, ServerState
@@ -47,13 +47,13 @@ def _identity(state: ServerState, name: str) -> dict[str, Any]:
     key = identity_key(name)
     doc = state.store.get(IDENTITY_KIND, key)
     if doc is None:
-        raise _not_found(_NOT_FOUND[IDENTITY_KIND].format(name))
+        raise not_found(NOT_FOUND_MESSAGES[IDENTITY_KIND].format(name))
     doc.setdefault("EmailIdentity", key)  # documents written directly may lack it
     return doc
 
 
 def _save_identity(state: ServerState, doc: dict[str, Any]) -> None:
-    doc["_updated"] = _now(state)
+    doc["_updated"] = current_time(state)
     state.store.put(IDENTITY_KIND, identity_key(str(doc["EmailIdentity"])), doc)
 
 
@@ -64,7 +64,7 @@ def _dkim_tokens(domain: str) -> list[str]:
 
 def _check_configuration_set(state: ServerState, name: Any) -> None:
     if name and state.store.get(CONFIGURATION_SET_KIND, str(name)) is None:
-        raise _not_found(_NOT_FOUND[CONFIGURATION_SET_KIND].format(name))
+        raise not_found(NOT_FOUND_MESSAGES[CONFIGURATION_SET_KIND].format(name))
 
 
 def _verification_status(state: ServerState) -> str:
@@ -79,7 +79,9 @@ def _dkim_for(
     if signing.get("DomainSigningPrivateKey") or signing.get("DomainSigningSelector"):
         selector = signing.get("DomainSigningSelector")
         if not selector or not signing.get("DomainSigningPrivateKey"):
-            raise _bad("Both DomainSigningSelector and DomainSigningPrivateKey are required.")
+            raise bad_request(
+                "Both DomainSigningSelector and DomainSigningPrivateKey are required."
+            )
         return {
             "SigningEnabled": True,
             "Status": status,
@@ -106,8 +108,8 @@ def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[st
     if (is_address and not (local and _DOMAIN_RE.match(domain))) or (
         not is_address and not _DOMAIN_RE.match(name)
     ):
-        raise _bad(f"Invalid email address or domain: {name}")
-    now = _now(state)
+        raise bad_request(f"Invalid email address or domain: {name}")
+    now = current_time(state)
     verified = state.options.auto_verify
     if is_address:
         dkim: dict[str, Any] = {
@@ -136,7 +138,7 @@ def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[st
         if params.get("ConfigurationSetName"):
             doc["ConfigurationSetName"] = params["ConfigurationSetName"]
         if state.store.get(IDENTITY_KIND, identity_key(name)) is not None:
-            raise _exists(_EXISTS[IDENTITY_KIND].format(name))
+            raise already_exists(EXISTS_MESSAGES[IDENTITY_KIND].format(name))
         _save_identity(state, doc)
     return {
         "IdentityType": doc["IdentityType"],
@@ -150,8 +152,8 @@ def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, 
     doc = _identity(state, str(params["EmailIdentity"]))
     # Without a custom MAIL FROM domain SES still reports the MX-failure behaviour.
     doc.setdefault("MailFromAttributes", {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"})
-    op = _operation_by_name("GetEmailIdentity")
-    return build(op.output, doc, _Ctx(state, None, "Get", _now(state)))
+    op = operation_by_name("GetEmailIdentity")
+    return build(op.output, doc, Ctx(state, None, "Get", current_time(state)))
 
 
 _IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
@@ -167,9 +169,9 @@ def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[st
     for key, value in (params.get("Filter") or {}).items():
         test = _IDENTITY_FILTERS.get(key)
         if test is None:
-            raise _bad(f"Invalid filter key: {key}")
+            raise bad_request(f"Invalid filter key: {key}")
         docs = [d for d in docs if test(d, str(value))]
-    op = _operation_by_name("ListEmailIdentities")
+    op = operation_by_name("ListEmailIdentities")
     page, token = paginate(op, params, docs)
     result: dict[str, Any] = {
         "EmailIdentities": [
@@ -191,7 +193,7 @@ def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[st
 def delete_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     name = str(params["EmailIdentity"])
     if not state.store.delete(IDENTITY_KIND, identity_key(name)):
-        raise _not_found(_NOT_FOUND[IDENTITY_KIND].format(name))
+        raise not_found(NOT_FOUND_MESSAGES[IDENTITY_KIND].format(name))
     return {}
 
 
@@ -217,12 +219,12 @@ def put_email_identity_dkim_signing_attributes(
     with state.store.transaction():
         doc = _identity(state, str(params["EmailIdentity"]))
         if doc.get("IdentityType") != "DOMAIN":
-            raise _bad("DKIM signing attributes can only be set on a domain identity.")
+            raise bad_request("DKIM signing attributes can only be set on a domain identity.")
         if origin == "EXTERNAL":
             if not attributes.get("DomainSigningSelector") or not attributes.get(
                 "DomainSigningPrivateKey"
             ):
-                raise _bad(
+                raise bad_request(
                     "DomainSigningSelector and DomainSigningPrivateKey are required "
                     "when SigningAttributesOrigin is EXTERNAL."
                 )
@@ -231,7 +233,7 @@ def put_email_identity_dkim_signing_attributes(
                 "DomainSigningAttributesOrigin": origin,
                 "NextSigningKeyLength": attributes.get("NextSigningKeyLength"),
             }
-        dkim = _dkim_for(state, str(doc["EmailIdentity"]), attributes, _now(state))
+        dkim = _dkim_for(state, str(doc["EmailIdentity"]), attributes, current_time(state))
         doc["DkimAttributes"] = dkim
         _save_identity(state, doc)
     return {"DkimStatus": dkim["Status"], "DkimTokens": dkim["Tokens"]}
@@ -260,7 +262,7 @@ def put_email_identity_mail_from_attributes(
         else:
             domain = str(doc["EmailIdentity"]).rpartition("@")[2]
             if not mail_from.endswith("." + domain) or not _DOMAIN_RE.match(mail_from):
-                raise _bad(
+                raise bad_request(
                     f"Invalid MAIL FROM domain {mail_from}: it must be a subdomain of {domain}."
                 )
             doc["MailFromAttributes"] = {
@@ -293,14 +295,14 @@ def _policy_text(params: dict[str, Any]) -> str:
     try:
         parsed = json.loads(text)
     except ValueError:
-        raise _bad("Policy is not valid JSON.") from None
+        raise bad_request("Policy is not valid JSON.") from None
     if not isinstance(parsed, dict):
-        raise _bad("Policy must be a JSON object.")
+        raise bad_request("Policy must be a JSON object.")
     return text
 
 
 def _policy_not_found(name: str) -> ApiError:
-    return _not_found(f"Policy {name} does not exist.")
+    return not_found(f"Policy {name} does not exist.")
 
 
 @handlers.register("CreateEmailIdentityPolicy")
@@ -310,7 +312,7 @@ def create_email_identity_policy(state: ServerState, params: dict[str, Any]) -> 
         doc = _identity(state, str(params["EmailIdentity"]))
         policies = doc.setdefault("Policies", {})
         if name in policies:
-            raise _exists(f"Policy {name} already exists.")
+            raise already_exists(f"Policy {name} already exists.")
         policies[name] = text
         _save_identity(state, doc)
     return {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_ses.local.resources import _not_found, parse_timestamp
+from aws_ses.local.resources import not_found, parse_timestamp
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
@@ -26,7 +26,7 @@ def get_message_insights(state: ServerState, params: dict[str, Any]) -> dict[str
     message_id = str(params["MessageId"])
     doc = state.store.get("message", message_id)  # written by the sending side
     if doc is None:
-        raise _not_found(f"Message {message_id} does not exist.")
+        raise not_found(f"Message {message_id} does not exist.")
     destination = doc.get("Destination") or {}
     recipients = [
         *destination.get("ToAddresses", []),

@@ -16,7 +16,7 @@ from typing import Any
 
 from aws_ses.local import resources as engine
 from aws_ses.local.handlers._filters import apply_filter, equals
-from aws_ses.local.resources import _load, _now, _save, resources
+from aws_ses.local.resources import current_time, load, resources, save
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
@@ -28,13 +28,13 @@ def _update_reputation_entity(
     state: ServerState, params: dict[str, Any], changes: dict[str, Any]
 ) -> dict[str, Any]:
     res = resources()["ReputationEntity"]
-    now = _now(state)
+    now = current_time(state)
     with state.store.transaction():
-        doc = _load(state, res, params)
+        doc = load(state, res, params)
         doc.update(changes)
         doc.setdefault("_created", now)
         doc["_updated"] = now
-        _save(state, res, doc)
+        save(state, res, doc)
     return {}
 
 
@@ -50,7 +50,7 @@ def update_reputation_entity_customer_managed_status(
 ) -> dict[str, Any]:
     status = params["SendingStatus"]
     changes = {
-        "CustomerManagedStatus": {"Status": status, "LastUpdatedTimestamp": _now(state)},
+        "CustomerManagedStatus": {"Status": status, "LastUpdatedTimestamp": current_time(state)},
         "SendingStatusAggregate": status,
     }
     return _update_reputation_entity(state, params, changes)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from aws_ses.local.resources import (
-    _NOT_FOUND,
+    NOT_FOUND_MESSAGES,
     SUPPRESSED_KIND,
     TENANT_SUPPRESSED_KIND,
-    _bad,
-    _not_found,
-    _now,
-    _operation_by_name,
+    bad_request,
+    current_time,
+    not_found,
+    operation_by_name,
     paginate,
     parse_timestamp,
 )
@@ -26,7 +26,7 @@ def _suppressed_address(params: dict[str, Any]) -> str:
     address = str(params.get("EmailAddress") or "").strip()
     local, at, domain = address.rpartition("@")
     if not (at and local and domain):
-        raise _bad(f"Invalid email address: {address}")
+        raise bad_request(f"Invalid email address: {address}")
     return address
 
 
@@ -36,7 +36,7 @@ def _suppression_scope(state: ServerState, params: dict[str, Any]) -> tuple[str,
     if not tenant:
         return SUPPRESSED_KIND, ""
     if state.store.get("tenant", str(tenant)) is None:
-        raise _not_found(f"Tenant {tenant} does not exist.")
+        raise not_found(f"Tenant {tenant} does not exist.")
     return TENANT_SUPPRESSED_KIND, f"{tenant}/"
 
 
@@ -47,7 +47,7 @@ def put_suppressed_destination(state: ServerState, params: dict[str, Any]) -> di
     doc: dict[str, Any] = {
         "EmailAddress": address,
         "Reason": params["Reason"],
-        "LastUpdateTime": _now(state),
+        "LastUpdateTime": current_time(state),
     }
     if params.get("TenantName"):
         doc["TenantName"] = params["TenantName"]
@@ -60,7 +60,7 @@ def _suppressed(state: ServerState, params: dict[str, Any]) -> tuple[str, str, d
     kind, prefix = _suppression_scope(state, params)
     doc = state.store.get(kind, prefix + address.lower())
     if doc is None:
-        raise _not_found(_NOT_FOUND[SUPPRESSED_KIND].format(address))
+        raise not_found(NOT_FOUND_MESSAGES[SUPPRESSED_KIND].format(address))
     return kind, prefix + address.lower(), doc
 
 
@@ -93,7 +93,7 @@ def list_suppressed_destinations(state: ServerState, params: dict[str, Any]) -> 
         docs = [d for d in docs if float(d.get("LastUpdateTime", 0)) >= parse_timestamp(start)]
     if end is not None:
         docs = [d for d in docs if float(d.get("LastUpdateTime", 0)) <= parse_timestamp(end)]
-    op = _operation_by_name("ListSuppressedDestinations")
+    op = operation_by_name("ListSuppressedDestinations")
     page, token = paginate(op, params, docs)
     result: dict[str, Any] = {
         "SuppressedDestinationSummaries": [

@@ -10,10 +10,10 @@ from aws_ses.local.handlers.identities import identity_key
 from aws_ses.local.resources import (
     IDENTITY_KIND,
     TAGS_KIND,
-    _bad,
-    _missing,
-    _not_found,
-    _resource_for_kind,
+    bad_request,
+    missing,
+    not_found,
+    resource_for_kind,
     resources,
 )
 from aws_ses.local.state import HandlerTable, ServerState
@@ -27,7 +27,7 @@ def _tag_target(state: ServerState, arn: str) -> tuple[str, str]:
     """(kind, key) of the document holding the tags of ``arn``."""
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[5]:
-        raise _bad(f"Invalid resource ARN: {arn}")
+        raise bad_request(f"Invalid resource ARN: {arn}")
     resource_type, _, name = parts[5].partition("/")
     if parts[2] == "ses" and name:
         kinds = {r.arn_type: r.kind for r in resources().values() if r.creatable}
@@ -35,8 +35,8 @@ def _tag_target(state: ServerState, arn: str) -> tuple[str, str]:
         if kind is not None:
             key = identity_key(name) if kind == IDENTITY_KIND else name
             if state.store.get(kind, key) is None:
-                res = _resource_for_kind(kind)
-                raise _missing(res, name) if res else _not_found(f"Resource {arn} does not exist.")
+                res = resource_for_kind(kind)
+                raise missing(res, name) if res else not_found(f"Resource {arn} does not exist.")
             return kind, key
     return TAGS_KIND, arn
 
@@ -54,7 +54,7 @@ def tag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
         for tag in params["Tags"]:
             tags[str(tag["Key"])] = str(tag.get("Value", ""))
         if len(tags) > 50:
-            raise _bad("A resource can have at most 50 tags.")
+            raise bad_request("A resource can have at most 50 tags.")
         doc["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         state.store.put(kind, key, doc)
     return {}

@@ -7,7 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_ses.local.resources import _NOT_FOUND, TEMPLATE_KIND, _bad, _not_found, _now
+from aws_ses.local.resources import (
+    NOT_FOUND_MESSAGES,
+    TEMPLATE_KIND,
+    bad_request,
+    current_time,
+    not_found,
+)
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
@@ -22,7 +28,7 @@ def test_render_email_template(state: ServerState, params: dict[str, Any]) -> di
     name = str(params["TemplateName"])
     doc = state.store.get(TEMPLATE_KIND, name)
     if doc is None:
-        raise _not_found(_NOT_FOUND[TEMPLATE_KIND].format(name))
+        raise not_found(NOT_FOUND_MESSAGES[TEMPLATE_KIND].format(name))
     content = doc.get("TemplateContent") or {}
     try:
         rendered = render_email_template(
@@ -32,6 +38,6 @@ def test_render_email_template(state: ServerState, params: dict[str, Any]) -> di
             str(params["TemplateData"]),
         )
     except TemplateRenderError as exc:
-        raise _bad(exc.message) from None
-    date = datetime.fromtimestamp(_now(state), UTC)
+        raise bad_request(exc.message) from None
+    date = datetime.fromtimestamp(current_time(state), UTC)
     return {"RenderedTemplate": rendered_mime(rendered, date=date)}
