@@ -198,6 +198,15 @@ def test_legacy_get_list_routes_answer(server: LocalServer, reset: None) -> None
     # The current routes still answer too.
     current = signed(server, "POST", "/v2/email/list-identities", b"{}")
     assert len(current.json()["EmailIdentities"]) == 3
+    # PutEmailIdentityDkimSigningAttributes once lived under /v1/.
+    old = signed(
+        server,
+        "PUT",
+        "/v1/email/identities/a.example.com/dkim/signing",
+        b'{"SigningAttributesOrigin": "AWS_SES"}',
+    )
+    assert old.status == 200, old
+    assert len(old.json()["DkimTokens"]) == 3
 
 
 # ------------------------------------------------------------------ SigV4a
