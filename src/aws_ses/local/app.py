@@ -45,7 +45,7 @@ from starlette.routing import BaseRoute
 
 from aws_ses._model import Operation, operation, operation_names, shape
 from aws_ses._rules import MAX_MESSAGE_BYTES
-from aws_ses.local import admin, faults, inbox, resources, sending
+from aws_ses.local import admin, faults, inbox, resources, sending, sns
 from aws_ses.local.faults import take_fault
 from aws_ses.local.handlers import (
     account,
@@ -656,7 +656,7 @@ def handler_table() -> dict[str, Handler]:
 
 def create_app(options: ServerOptions | None = None, **option_overrides: Any) -> Starlette:
     """The ASGI app of the local SES v2 server; its state is ``app.state.ses``."""
-    routes: list[BaseRoute] = [*faults.routes(), *inbox.routes()]
+    routes: list[BaseRoute] = [*faults.routes(), *sns.routes(), *inbox.routes()]
     app = _LocalSesApp(routes=routes)
     app.state.ses = ServerState(_options(options, option_overrides), handler_table())
     return app
