@@ -338,19 +338,21 @@ def _json_kind(value: object) -> str:
     return "number"
 
 
-def encode_json_object(value: Any) -> str | None:
-    """A mapping (or Struct, dataclass) as JSON object text; None if it is none of these."""
-    if isinstance(value, str):
-        return None
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
+def encode_json_object(value: Any) -> str:
+    """A mapping (or msgspec Struct, dataclass instance) as JSON object text.
+
+    Raises ``ValueError`` with the problem when ``value`` does not encode to a
+    JSON object.
+    """
     if isinstance(value, type):
-        return None
+        raise ValueError(f"pass an instance, not the class {value.__name__}")
     try:
         encoded = msgspec.json.encode(value)
-    except (TypeError, msgspec.EncodeError):
-        return None
-    return encoded.decode("utf-8") if encoded.startswith(b"{") else None
+    except (TypeError, msgspec.EncodeError) as exc:
+        raise ValueError(f"cannot be encoded as JSON ({exc})") from None
+    if not encoded.startswith(b"{"):
+        raise ValueError(f"must encode to a JSON object, not {type(value).__name__}")
+    return encoded.decode("utf-8")
 
 
 # By shape name: the string shapes a rule applies to.

@@ -78,11 +78,13 @@ def client_path(base: str, sh: Shape, where: tuple[str | int, ...]) -> str:
 def _check_string(value: Any, sh: Shape, path: str) -> str:
     name = sh.name
     if not isinstance(value, str):
-        # TemplateData: a dict (Struct, dataclass) is encoded as the JSON object it is.
-        encoded = _rules.encode_json_object(value) if name == "EmailTemplateData" else None
-        if encoded is None:
+        if name != "EmailTemplateData" or isinstance(value, bytes | bytearray):
             raise SesValidationError(path, f"expected a string, got {_type_name(value)}")
-        value = encoded
+        # TemplateData: a dict (Struct, dataclass) is encoded as the JSON object it is.
+        try:
+            value = _rules.encode_json_object(value)
+        except ValueError as exc:
+            raise SesValidationError(path, str(exc)) from None
     if sh.enum is not None and value not in sh.enum:
         allowed = ", ".join(sorted(sh.enum))
         raise SesValidationError(path, f"{value!r} is not one of: {allowed}")
