@@ -416,8 +416,8 @@ def check_recipient_count(count: int) -> str | None:
         return "a message needs at least one recipient (To, Cc or Bcc)"
     if count > MAX_RECIPIENTS:
         return (
-            f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per message "
-            "(To, Cc and Bcc together)"
+            f"Recipient count exceeds {MAX_RECIPIENTS}: {count} across To, Cc and Bcc "
+            f"(SES accepts at most {MAX_RECIPIENTS} per message)"
         )
     return None
 

@@ -77,6 +77,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from typing import Any, Literal, cast
 
+from aws_ses import _rules
 from aws_ses.errors import SesValidationError
 from aws_ses.local import events, quota
 from aws_ses.local.state import ApiError, ServerState, handler
@@ -100,8 +101,8 @@ MESSAGE_KIND = "message"
 BULK_FAULT_KIND = "bulk_fault"
 DELIVERY_DELAY_KIND = "delivery_delay"
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
-MAX_RECIPIENTS = 50
-MAX_BULK_ENTRIES = 50
+MAX_RECIPIENTS = _rules.MAX_RECIPIENTS
+MAX_BULK_ENTRIES = _rules.MAX_BULK_ENTRIES
 _SIMULATOR_BOXES = frozenset({"success", "bounce", "ooto", "complaint", "suppressionlist"})
 # The industry-standard antivirus test string; SES rejects mail that carries it.
 _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -246,6 +247,9 @@ def _recipients(destination: dict[str, Any] | None) -> tuple[list[str], list[str
 
 
 def _check_recipient_count(recipients: Sequence[str]) -> None:
+    # The request checker (app.validate_request) has applied the shared rule to
+    # Destination already; this also counts a raw message's header recipients
+    # and each bulk entry, whose failure is that entry's status.
     if not recipients:
         raise _bad("At least one destination address is required.")
     if len(recipients) > MAX_RECIPIENTS:
