@@ -493,7 +493,11 @@ def _custom_headers(
             )
         # ASCII goes as given (folding at spaces is undone by unfolding);
         # anything else can only travel as encoded words.
-        words = value.split(" ") if value.isascii() else encoded_words(value)
+        words = value.split(" ")
+        if not value.isascii() or len(name) + 2 + max(map(len, words)) > _HARD_LINE:
+            # A word too long for any line (SES allows a 995-character value
+            # without spaces) can only travel as encoded words too.
+            words = encoded_words(value)
         out.append((name, _fold(name, words, field)))
         seen.add(lower)
     return out, seen
