@@ -233,6 +233,26 @@ CASES = [
         "entries[0].headers[X A]",
     ),
     Case(
+        "header_name",
+        base(content=simple(headers=[{"name": "Date", "value": "Tue, 1 Dec 2026 10:00 +0000"}])),
+        base(content=simple(headers=[{"name": "Subject", "value": "Other subject"}])),
+        "content.simple.headers[0].name",
+        lambda c: builder(c).header("List-Id", "<news.example.com>"),
+        lambda c: builder(c).header("Subject", "Other subject"),
+        "headers[Subject]",
+    ),
+    Case(
+        "header_name",
+        base(content=simple(headers=[{"name": "Message-ID", "value": "<1@example.com>"}])),
+        base(
+            content=simple(headers=[{"name": "Date", "value": "x"}, {"name": "date", "value": "y"}])
+        ),
+        "content.simple.headers[1].name",
+        lambda c: builder(c).header("Date", "Tue, 1 Dec 2026 10:00 +0000"),
+        lambda c: builder(c).header("Date", "x").header("date", "y"),
+        "headers[date]",
+    ),
+    Case(
         "header_value",
         base(content=simple(headers=[{"name": "X-A", "value": "=?utf-8?q?caf=C3=A9?="}])),
         base(content=simple(headers=[{"name": "X-A", "value": "a\r\nBcc: x@evil.example"}])),

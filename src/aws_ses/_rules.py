@@ -81,6 +81,24 @@ MAX_TAG_LENGTH: Final = 256
 # RFC 2822 section 2.1.1: no line of a message may exceed 998 characters.
 MAX_LINE: Final = 998
 
+# Headers SES writes itself from the request's other members: a custom copy
+# would duplicate or contradict them. Date and Message-ID may be given, once
+# (RFC 5322 3.6: at most one of each).
+RESERVED_HEADERS: Final = frozenset(
+    {
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "reply-to",
+        "subject",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+    }
+)
+SINGLE_HEADERS: Final = frozenset({"date", "message-id"})
+
 _TAG: Final = re.compile(r"[A-Za-z0-9_-]+")
 _NAME: Final = re.compile(r"[A-Za-z0-9_-]+")
 # The service model's patterns for MessageHeader (printable ASCII; no ':' in
@@ -171,7 +189,9 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "header_name",
         "MessageHeader Name",
-        "1 to 126 printable ASCII characters other than ':'",
+        "1 to 126 printable ASCII characters other than ':'; not one SES writes itself "
+        "(From, To, Cc, Bcc, Reply-To, Subject, MIME-Version, Content-Type, "
+        "Content-Transfer-Encoding); Date and Message-ID at most once",
         "service model (MessageHeaderName pattern); SES v2 API reference, MessageHeader",
     ),
     Rule(
@@ -226,8 +246,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "attachment_content_id",
         "Attachment ContentId",
-        "printable ASCII without spaces, quotes, '<', '>' or '\\\\'",
-        "RFC 2392, RFC 5322 3.6.4 (msg-id)",
+        "printable ASCII without spaces, quotes, '<', '>' or '\\\\'; unique in the message",
+        "RFC 2392, RFC 2045 7, RFC 5322 3.6.4 (msg-id)",
     ),
     Rule(
         "model",
@@ -432,6 +452,41 @@ def _destination(value: Mapping[str, Any]) -> Violation | None:
     return None if problem is None else Violation((), problem)
 
 
+def _duplicate_content_id(attachments: Any) -> Violation | None:
+    """Content ids name one part each (RFC 2045 7: unique)."""
+    if not isinstance(attachments, list):
+        return None
+    seen: set[str] = set()
+    for index, att in enumerate(attachments):
+        cid = att.get("ContentId") if isinstance(att, Mapping) else None
+        if isinstance(cid, str):
+            if cid in seen:
+                return Violation(
+                    ("Attachments", index, "ContentId"), "is used by another attachment"
+                )
+            seen.add(cid)
+    return None
+
+
+def _custom_headers(headers: Any, member: str) -> Violation | None:
+    if not isinstance(headers, list):
+        return None
+    seen: set[str] = set()
+    for index, header in enumerate(headers):
+        name = header.get("Name") if isinstance(header, Mapping) else None
+        if not isinstance(name, str):
+            continue
+        lower = name.lower()
+        if lower in RESERVED_HEADERS:
+            return Violation(
+                (member, index, "Name"), "is written by SES from the request; set that instead"
+            )
+        if lower in SINGLE_HEADERS and lower in seen:
+            return Violation((member, index, "Name"), "may appear only once")
+        seen.add(lower)
+    return None
+
+
 def _attachments_size(attachments: Any) -> int:
     if not isinstance(attachments, list):
         return 0
@@ -448,6 +503,9 @@ def _text_size(part: Any) -> int:
 
 
 def _message(value: Mapping[str, Any]) -> Violation | None:
+    headers = _custom_headers(value.get("Headers"), "Headers")
+    if headers is not None:
+        return headers
     subject = value.get("Subject")
     data = subject.get("Data") if isinstance(subject, Mapping) else None
     if isinstance(data, str):
@@ -461,6 +519,9 @@ def _message(value: Mapping[str, Any]) -> Violation | None:
     for header in value.get("Headers") or ():
         if isinstance(header, Mapping):
             size += len(str(header.get("Name", ""))) + len(str(header.get("Value", ""))) + 4
+    duplicate = _duplicate_content_id(value.get("Attachments"))
+    if duplicate is not None:
+        return duplicate
     size += _attachments_size(value.get("Attachments"))
     problem = check_message_size(size)
     return None if problem is None else Violation(("Attachments",), problem)
@@ -474,6 +535,11 @@ def _template(value: Mapping[str, Any]) -> Violation | None:
         return Violation(
             (), "needs exactly one of template_name, template_arn and template_content"
         )
+    duplicate = _custom_headers(value.get("Headers"), "Headers") or _duplicate_content_id(
+        value.get("Attachments")
+    )
+    if duplicate is not None:
+        return duplicate
     # SES renders the text; the attachments alone already count toward the limit.
     problem = check_message_size(_attachments_size(value.get("Attachments")))
     return None if problem is None else Violation(("Attachments",), problem)
@@ -527,4 +593,7 @@ STRUCTURE_RULES: Final[Mapping[str, Callable[[Mapping[str, Any]], Violation | No
     "EmailContent": _email_content,
     "SendEmailRequest": _send_email,
     "SendBulkEmailRequest": _send_bulk_email,
+    "BulkEmailEntry": lambda entry: _custom_headers(
+        entry.get("ReplacementHeaders"), "ReplacementHeaders"
+    ),
 }

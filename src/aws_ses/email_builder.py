@@ -143,14 +143,18 @@ def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         )
     limit = shape("MessageHeaderValue").max
     out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for name, value in headers:
-        field = f"headers[{name}]"
+        field = f"headers[{_key(name)}]"
         _expect(name, str, field)
         _expect(value, str, field)
         _rule(_rules.check_header_name, name, field)
         managed = _MANAGED_HEADERS.get(name.lower())
         if managed is not None:
             raise SesValidationError(field, f"is set by the builder; use {managed}")
+        if name.lower() in _rules.SINGLE_HEADERS and name.lower() in seen:
+            raise SesValidationError(field, "may appear only once")
+        seen.add(name.lower())
         _rule(_rules.check_text_line, value, field)
         if not value:
             raise SesValidationError(field, "must not be empty")
@@ -165,9 +169,16 @@ def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _key(name: object) -> str:
+    """A header or tag name as it appears in a field path (repr unless plain text)."""
+    if isinstance(name, str) and name.isascii() and name.isprintable():
+        return name
+    return repr(name)
+
+
 def _check_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     for name, value in tags.items():
-        field = f"tags[{name}]"
+        field = f"tags[{_key(name)}]"
         _expect(name, str, field)
         _expect(value, str, field)
         _rule(_rules.check_tag, name, field)
@@ -494,8 +505,15 @@ class EmailBuilder(Generic[R]):
             raise SesValidationError("subject", "a templated message takes the template's subject")
         if self._subject is not None:
             _rule(_rules.check_no_crlf, self._subject, "subject")
+        content_ids: set[str] = set()
         for index, att in enumerate(self._attachments):
             _check_attachment(att, f"attachments[{index}]")
+            if att.content_id is not None:
+                if att.content_id in content_ids:
+                    raise SesValidationError(
+                        f"attachments[{index}].content_id", "is used by another attachment"
+                    )
+                content_ids.add(att.content_id)
         inline = [a for a in self._attachments if a.disposition == "inline"]
         if inline and self._template is None and self._html is None:
             raise SesValidationError(
