@@ -22,16 +22,15 @@ from hypothesis import strategies as st
 from aws_ses._model import Shape, operation, shape
 from aws_ses.errors import SesValidationError
 from aws_ses.mime import Attachment
-
 from rules_harness import SENDER, TEMPLATE, Harness
 
 SETTINGS = settings(
-    max_examples=200,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-_special = st.sampled_from(list("aZ9 -_.:;@<>\"'\r\n\t=?,é€\x00\x7f") + ["=?utf-8?q?x?=", "\r\n"])
+_special = st.sampled_from([*"aZ9 -_.:;@<>\"'\r\n\t=?,é€\x00\x7f", "=?utf-8?q?x?=", "\r\n"])
 hostile = st.lists(_special | st.characters(codec="utf-8"), max_size=12).map("".join)
 safe = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12
@@ -168,12 +167,15 @@ def test_flat_send_email_is_refused_by_the_client_or_accepted(
     harness: Harness, kwargs: dict[str, Any]
 ) -> None:
     harness.transport.requests.clear()
+    refused: SesValidationError | None = None
     try:
         response = harness.client.send_email(**kwargs)
     except SesValidationError as exc:
+        refused = exc
+    if refused is not None:
         assert harness.transport.requests == []
-        assert _resolves(exc.field, shape(operation("send_email").input or "")), exc.field
-        event("refused: " + re.sub(r"\[.*", "", exc.field))
+        assert _resolves(refused.field, shape(operation("send_email").input or "")), refused.field
+        event("refused: " + re.sub(r"\[.*", "", refused.field))
     else:
         assert response.message_id
         event("accepted")
@@ -225,14 +227,17 @@ def test_builder_is_refused_by_the_client_or_accepted(
 ) -> None:
     harness.transport.requests.clear()
     builder = harness.client.email_builder()
+    refused: SesValidationError | None = None
     try:
         for method, args in calls:
             getattr(builder, method)(*args)
         response = builder.send()
     except SesValidationError as exc:
+        refused = exc
+    if refused is not None:
         assert harness.transport.requests == []
-        assert BUILDER_FIELDS.fullmatch(exc.field), exc.field
-        event("refused: " + re.sub(r"[.\[].*", "", exc.field, flags=re.S))
+        assert BUILDER_FIELDS.fullmatch(refused.field), refused.field
+        event("refused: " + re.sub(r"[.\[].*", "", refused.field, flags=re.S))
     else:
         assert response.message_id
         event("accepted")

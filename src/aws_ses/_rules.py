@@ -442,14 +442,15 @@ def check_recipient_count(count: int) -> str | None:
     return None
 
 
-def _destination(value: Mapping[str, Any]) -> Violation | None:
+def _destination(value: dict[str, Any]) -> Violation | None:
     count = 0
     for key in ("ToAddresses", "CcAddresses", "BccAddresses"):
         addresses = value.get(key)
-        if isinstance(addresses, list):
+        if addresses.__class__ is list:
             count += len(addresses)
-    problem = check_recipient_count(count)
-    return None if problem is None else Violation((), problem)
+    if 0 < count <= MAX_RECIPIENTS:
+        return None
+    return Violation((), check_recipient_count(count) or "")
 
 
 def _duplicate_content_id(attachments: Any) -> Violation | None:
@@ -458,7 +459,7 @@ def _duplicate_content_id(attachments: Any) -> Violation | None:
         return None
     seen: set[str] = set()
     for index, att in enumerate(attachments):
-        cid = att.get("ContentId") if isinstance(att, Mapping) else None
+        cid = att.get("ContentId") if isinstance(att, dict) else None
         if isinstance(cid, str):
             if cid in seen:
                 return Violation(
@@ -473,7 +474,7 @@ def _custom_headers(headers: Any, member: str) -> Violation | None:
         return None
     seen: set[str] = set()
     for index, header in enumerate(headers):
-        name = header.get("Name") if isinstance(header, Mapping) else None
+        name = header.get("Name") if isinstance(header, dict) else None
         if not isinstance(name, str):
             continue
         lower = name.lower()
@@ -492,42 +493,49 @@ def _attachments_size(attachments: Any) -> int:
         return 0
     total = 0
     for att in attachments:
-        if isinstance(att, Mapping):
+        if isinstance(att, dict):
             total += encoded_size(_blob_length(att.get("RawContent")))
     return total
 
 
-def _text_size(part: Any) -> int:
-    data = part.get("Data") if isinstance(part, Mapping) else None
-    return len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else 0
+def _data(part: Any) -> str:
+    data = part.get("Data") if part.__class__ is dict else None
+    return data if data.__class__ is str else ""
 
 
-def _message(value: Mapping[str, Any]) -> Violation | None:
-    headers = _custom_headers(value.get("Headers"), "Headers")
-    if headers is not None:
-        return headers
-    subject = value.get("Subject")
-    data = subject.get("Data") if isinstance(subject, Mapping) else None
-    if isinstance(data, str):
-        problem = check_no_crlf(data)
-        if problem is not None:
-            return Violation(("Subject", "Data"), problem)
+def _message(value: dict[str, Any]) -> Violation | None:
+    headers = value.get("Headers")
+    header_size = 0
+    if headers:
+        violation = _custom_headers(headers, "Headers")
+        if violation is not None:
+            return violation
+        for header in headers:
+            if isinstance(header, dict):  # "Name: Value" and CRLF
+                header_size += len(str(header.get("Name", ""))) + len(str(header.get("Value", "")))
+                header_size += 4
+    subject = _data(value.get("Subject"))
+    if "\r" in subject or "\n" in subject:
+        return Violation(("Subject", "Data"), "must not contain CR or LF characters")
     body = value.get("Body")
-    size = _text_size(subject)
-    if isinstance(body, Mapping):
-        size += _text_size(body.get("Text")) + _text_size(body.get("Html"))
-    for header in value.get("Headers") or ():
-        if isinstance(header, Mapping):
-            size += len(str(header.get("Name", ""))) + len(str(header.get("Value", ""))) + 4
-    duplicate = _duplicate_content_id(value.get("Attachments"))
+    text = html = ""
+    if body.__class__ is dict:
+        text, html = _data(body.get("Text")), _data(body.get("Html"))
+    attachments = value.get("Attachments")
+    # UTF-8 takes at most 4 bytes a character: most messages need no exact count.
+    if not attachments and 4 * (len(subject) + len(text) + len(html)) + header_size <= (
+        MAX_MESSAGE_BYTES
+    ):
+        return None
+    duplicate = _duplicate_content_id(attachments)
     if duplicate is not None:
         return duplicate
-    size += _attachments_size(value.get("Attachments"))
-    problem = check_message_size(size)
+    size = header_size + sum(len(t.encode("utf-8", "surrogatepass")) for t in (subject, text, html))
+    problem = check_message_size(size + _attachments_size(attachments))
     return None if problem is None else Violation(("Attachments",), problem)
 
 
-def _template(value: Mapping[str, Any]) -> Violation | None:
+def _template(value: dict[str, Any]) -> Violation | None:
     given = [
         k for k in ("TemplateName", "TemplateArn", "TemplateContent") if value.get(k) is not None
     ]
@@ -545,12 +553,16 @@ def _template(value: Mapping[str, Any]) -> Violation | None:
     return None if problem is None else Violation(("Attachments",), problem)
 
 
-def _raw_message(value: Mapping[str, Any]) -> Violation | None:
+def _raw_message(value: dict[str, Any]) -> Violation | None:
     problem = check_message_size(_blob_length(value.get("Data")))
     return None if problem is None else Violation(("Data",), problem)
 
 
-def _email_content(value: Mapping[str, Any]) -> Violation | None:
+def _email_content(value: dict[str, Any]) -> Violation | None:
+    if len(value) == 1:  # the common case, without building a list
+        ((key, item),) = value.items()
+        if item is not None and key in ("Simple", "Raw", "Template"):
+            return None
     kinds = [k for k in ("Simple", "Raw", "Template") if value.get(k) is not None]
     if len(kinds) != 1:
         found = ", ".join(kinds) if kinds else "none"
@@ -558,9 +570,9 @@ def _email_content(value: Mapping[str, Any]) -> Violation | None:
     return None
 
 
-def _send_email(value: Mapping[str, Any]) -> Violation | None:
+def _send_email(value: dict[str, Any]) -> Violation | None:
     content = value.get("Content")
-    if isinstance(content, Mapping) and content.get("Raw") is not None:
+    if isinstance(content, dict) and content.get("Raw") is not None:
         return None  # a raw message may name its sender and recipients in its headers
     if value.get("FromEmailAddress") is None:
         return Violation(("FromEmailAddress",), "is required unless the content is raw")
@@ -569,11 +581,11 @@ def _send_email(value: Mapping[str, Any]) -> Violation | None:
     return None
 
 
-def _send_bulk_email(value: Mapping[str, Any]) -> Violation | None:
+def _send_bulk_email(value: dict[str, Any]) -> Violation | None:
     if value.get("FromEmailAddress") is None:
         return Violation(("FromEmailAddress",), "is required")
     default = value.get("DefaultContent")
-    if not (isinstance(default, Mapping) and default.get("Template") is not None):
+    if not (isinstance(default, dict) and default.get("Template") is not None):
         return Violation(("DefaultContent", "Template"), "is required")
     entries = value.get("BulkEmailEntries")
     count = len(entries) if isinstance(entries, list) else 0
@@ -585,7 +597,7 @@ def _send_bulk_email(value: Mapping[str, Any]) -> Violation | None:
 
 
 # By shape name: the structures a rule applies to (after their members passed).
-STRUCTURE_RULES: Final[Mapping[str, Callable[[Mapping[str, Any]], Violation | None]]] = {
+STRUCTURE_RULES: Final[Mapping[str, Callable[[dict[str, Any]], Violation | None]]] = {
     "Destination": _destination,
     "Message": _message,
     "Template": _template,

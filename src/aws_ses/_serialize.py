@@ -20,6 +20,7 @@ import calendar
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -55,6 +56,15 @@ def _pattern(sh: Shape) -> re.Pattern[str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _address(value: str) -> tuple[str, str | None]:
+    """(normalised address, problem); cached here too, so that the import of
+    email-validator happens on the first address only."""
+    from aws_ses.addresses import address_problem
+
+    return address_problem(value)
+
+
 def _type_name(value: object) -> str:
     return type(value).__name__
 
@@ -77,36 +87,37 @@ def client_path(base: str, sh: Shape, where: tuple[str | int, ...]) -> str:
 
 def _check_string(value: Any, sh: Shape, path: str) -> str:
     name = sh.name
-    if not isinstance(value, str):
+    text: str
+    if isinstance(value, str):
+        text = value
+    else:
         if name != "EmailTemplateData" or isinstance(value, bytes | bytearray):
             raise SesValidationError(path, f"expected a string, got {_type_name(value)}")
         # TemplateData: a dict (Struct, dataclass) is encoded as the JSON object it is.
         try:
-            value = _rules.encode_json_object(value)
+            text = _rules.encode_json_object(value)
         except ValueError as exc:
             raise SesValidationError(path, str(exc)) from None
-    if sh.enum is not None and value not in sh.enum:
+    if sh.enum is not None and text not in sh.enum:
         allowed = ", ".join(sorted(sh.enum))
-        raise SesValidationError(path, f"{value!r} is not one of: {allowed}")
-    if sh.min is not None and len(value) < sh.min:
+        raise SesValidationError(path, f"{text!r} is not one of: {allowed}")
+    if sh.min is not None and len(text) < sh.min:
         raise SesValidationError(path, f"must be at least {sh.min} characters long")
-    if sh.max is not None and len(value) > sh.max:
+    if sh.max is not None and len(text) > sh.max:
         raise SesValidationError(path, f"must be at most {sh.max} characters long")
     if name == "EmailAddress":
-        from aws_ses.addresses import address_problem
-
-        normalized, problem = address_problem(value)
+        normalized, problem = _address(text)
         if problem is not None:
             raise SesValidationError(path, problem)
         return normalized
     rule = _STRING_RULES.get(name)
     if rule is not None:
-        problem = rule(value)
+        problem = rule(text)
         if problem is not None:
             raise SesValidationError(path, problem)
-    if sh.pattern is not None and _pattern(sh).fullmatch(value) is None:
+    if sh.pattern is not None and _pattern(sh).fullmatch(text) is None:
         raise SesValidationError(path, f"does not match the pattern {sh.pattern}")
-    return value
+    return text
 
 
 def _check_int(value: Any, sh: Shape, path: str) -> int:
@@ -280,7 +291,7 @@ class PreparedParams(dict[str, Any]):
         raise TypeError("PreparedParams are read-only: they have been validated and encoded")
 
     __setitem__ = __delitem__ = _read_only
-    pop = popitem = clear = update = setdefault = _read_only  # type: ignore[assignment]
+    pop = popitem = clear = update = setdefault = _read_only
 
     def copy(self) -> dict[str, Any]:
         """A plain (unvalidated) dict of the same parameters."""

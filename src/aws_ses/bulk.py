@@ -283,10 +283,10 @@ class BulkSend:
         # Every common member and every entry is validated and encoded once,
         # by the same walk a flat call goes through; the calls only assemble them.
         common: dict[str, Any] = {}
-        for wire, value in raw.items():
-            member = request_shape.lookup(wire)
+        for name, value in raw.items():
+            member = request_shape.lookup(name)
             assert member is not None
-            common[wire] = to_wire(value, shape(member.shape), _COMMON_NAMES.get(wire, member.py))
+            common[name] = to_wire(value, shape(member.shape), _COMMON_NAMES.get(name, member.py))
         entry_shape = shape("BulkEmailEntry")
         positions = self.positions or tuple(range(len(self.entries)))
         pairs = list(zip(positions, self.entries, strict=True))

@@ -363,7 +363,8 @@ def test_configuration_set_lifecycle(boto3_client: Any) -> None:
     assert got["SuppressionOptions"] == {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]}
     assert got["VdmOptions"] == {"DashboardOptions": {"EngagementMetrics": "ENABLED"}}
     assert got["ArchivingOptions"] == {
-        "ArchiveArn": "arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef01234567"
+        "ArchiveArn": "arn:aws:ses:us-east-1:123456789012:"
+        "mailmanager-archive/a-0123456789abcdef01234567"
     }
 
     with pytest.raises(ClientError) as info:
