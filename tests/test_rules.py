@@ -565,6 +565,18 @@ def test_builder_type_errors_name_method_and_argument(
     assert " got " in info.value.problem
 
 
+def test_template_builder_checks_the_name_rule_and_types(harness: Harness) -> None:
+    with pytest.raises(SesValidationError) as info:
+        harness.client.template_builder("welcome email").subject("Hi").build()
+    assert info.value.field == "template_name"
+    with pytest.raises(SesValidationError) as info:
+        harness.client.template_builder("ok").subject(5)  # type: ignore[arg-type]
+    assert (info.value.field, info.value.problem) == ("subject", "expected str, got int")
+    harness.transport.requests.clear()
+    harness.client.template_builder("rules_ok").subject("Hi {{name}}").create()
+    assert len(harness.transport.requests) == 1
+
+
 def test_subject_type_error_reads_as_the_issue_asks(harness: Harness) -> None:
     with pytest.raises(SesValidationError) as info:
         harness.client.email_builder().subject(123)  # type: ignore[arg-type]
@@ -602,9 +614,22 @@ def test_builder_send_does_not_validate_twice(harness: Harness) -> None:
         params["FromEmailAddress"] = "other@example.com"
 
 
-def test_bulk_calls_are_built_from_entries_checked_once(harness: Harness) -> None:
+def test_bulk_calls_are_built_from_entries_checked_once(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aws_ses import _serialize
     from aws_ses._serialize import PreparedParams
     from aws_ses.bulk import BulkSend
+
+    walked: list[str] = []
+    real = _serialize.to_wire
+
+    def counting(value: Any, sh: Any, path: str) -> Any:
+        walked.append(path)
+        return real(value, sh, path)
+
+    monkeypatch.setattr(_serialize, "to_wire", counting)
+    monkeypatch.setattr("aws_ses.bulk.to_wire", counting)
 
     request = BulkSend.create(SENDER, TEMPLATE, [f"u{i}@example.com" for i in range(120)])
     chunks = request.prepare()
@@ -614,6 +639,11 @@ def test_bulk_calls_are_built_from_entries_checked_once(harness: Harness) -> Non
     result = harness.client.send_bulk(SENDER, TEMPLATE, [f"u{i}@example.com" for i in range(120)])
     assert result.ok and result.calls == 3
     assert len(harness.transport.requests) == 3
+    # Each entry was walked once per prepare() (the test's own and the send's),
+    # and sending the prepared calls walked nothing again.
+    entries = [p for p in walked if re.fullmatch(r"entries\[\d+\]", p)]
+    assert len(entries) == 2 * 120 and len(set(entries)) == 120
+    assert not any(p.startswith("bulk_email_entries") for p in walked)
 
 
 # ------------------------------------------------------------------- docs
