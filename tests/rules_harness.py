@@ -102,4 +102,7 @@ def server_path(client_path: str) -> str:
 def error_of(response: HttpResponse) -> tuple[int, str, str]:
     """(status, error code, message) of a server answer."""
     body = json.loads(response.body or b"{}")
-    return response.status, response.headers.get("x-amzn-errortype", ""), body.get("message", "")
+    code = response.headers.get("x-amzn-errortype", "")
+    if response.status >= 400:
+        assert body.get("__type") == code, body
+    return response.status, code, body.get("message", "")

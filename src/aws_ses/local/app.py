@@ -326,8 +326,9 @@ async def _respond(send: Send, status: int, body: Any, headers: list[tuple[bytes
 
 
 async def _error(send: Send, request_id: str, code: str, message: str, status: int) -> None:
+    # The code travels in the header and, as SES's REST-JSON errors carry it, in ``__type``.
     headers = _headers(request_id, {"x-amzn-errortype": code})
-    await _respond(send, status, {"message": message}, headers)
+    await _respond(send, status, {"__type": code, "message": message}, headers)
 
 
 def _shape_output(op: Operation, result: dict[str, Any]) -> dict[str, Any]:
