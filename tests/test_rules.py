@@ -612,6 +612,13 @@ def test_builder_send_does_not_validate_twice(harness: Harness) -> None:
     assert isinstance(params, PreparedParams)
     with pytest.raises(TypeError):
         params["FromEmailAddress"] = "other@example.com"
+    with pytest.raises(TypeError):
+        params |= {"FromEmailAddress": "other@example.com"}
+    copied = copy.deepcopy(params)
+    assert copied == params and type(copied) is dict
+    copied["FromEmailAddress"] = "Not An Address"
+    with pytest.raises(SesValidationError):  # a copy is checked again when sent
+        harness.client._invoke("send_email", copied)
 
 
 def test_bulk_calls_are_built_from_entries_checked_once(
@@ -656,3 +663,31 @@ def test_docs_table_matches_the_rules_module() -> None:
     assert text[start:end].strip() == rules_table(), (
         "docs/sending.md is out of date: paste aws_ses._rules.rules_table() between the markers"
     )
+
+
+async def test_async_client_applies_the_same_rules() -> None:
+    from aws_ses import AsyncSesClient
+    from aws_ses.auth.credentials import Credentials
+    from aws_ses.transport.mock import AsyncMockTransport, json_response
+
+    transport = AsyncMockTransport(lambda request: json_response({"MessageId": "m-1"}))
+    async with AsyncSesClient(
+        region="us-east-1", credentials=Credentials("AKID", "secret"), async_transport=transport
+    ) as client:
+        content = simple(attachments=[attachment(file_name="a\r\nb.txt")])
+        with pytest.raises(SesValidationError) as info:
+            await client.send_email(**base(content=content))
+        assert info.value.field == "content.simple.attachments[0].file_name"
+        with pytest.raises(SesValidationError) as info:
+            await client.email_builder().from_(SENDER).to("a" * 65 + "@example.com").send()
+        assert info.value.field == "to[0]"
+        assert transport.requests == []
+        sent = (
+            await client.email_builder()
+            .from_(SENDER)
+            .to("b@example.com")
+            .subject("s")
+            .text_body("t")
+            .send()
+        )
+        assert sent.message_id == "m-1" and len(transport.requests) == 1

@@ -290,12 +290,16 @@ class PreparedParams(dict[str, Any]):
     def _read_only(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("PreparedParams are read-only: they have been validated and encoded")
 
-    __setitem__ = __delitem__ = _read_only
+    __setitem__ = __delitem__ = __ior__ = _read_only
     pop = popitem = clear = update = setdefault = _read_only
 
     def copy(self) -> dict[str, Any]:
         """A plain (unvalidated) dict of the same parameters."""
         return dict(self)
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        # copy.copy, copy.deepcopy and pickle give a plain dict, to be checked afresh.
+        return dict, (dict(self),)
 
 
 def prepared(op: Operation, body: dict[str, Any]) -> PreparedParams:
