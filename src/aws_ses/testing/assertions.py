@@ -119,6 +119,17 @@ def assert_sent(
     message the server holds, so a test shows what was sent instead.
     """
     docs = source if isinstance(source, list) else source.messages()
+    found = matching_messages(
+        docs,
+        to=to,
+        from_=from_,
+        subject=subject,
+        template=template,
+        configuration_set=configuration_set,
+        text_contains=text_contains,
+        html_contains=html_contains,
+        where=where,
+    )
     criteria = {
         "to": to,
         "from_": from_,
@@ -128,7 +139,6 @@ def assert_sent(
         "text_contains": text_contains,
         "html_contains": html_contains,
     }
-    found = matching_messages(docs, where=where, **criteria)
     if count is not None and len(found) != count:
         raise AssertionError(
             f"expected {count} message(s) matching {_describe(criteria)}, found {len(found)}; "

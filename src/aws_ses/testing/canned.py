@@ -78,7 +78,9 @@ def error_shapes() -> list[str]:
     return sorted(found)
 
 
-def canned_error(code: str, message: str | None = None, *, status: int | None = None) -> HttpResponse:
+def canned_error(
+    code: str, message: str | None = None, *, status: int | None = None
+) -> HttpResponse:
     """The error response SES gives for ``code`` (an error shape name or any code).
 
     ``status`` and ``message`` default to the shape's own (400 and a generic

@@ -53,9 +53,9 @@ class _Reading(ABC):
 
     def events(self, **filters: str) -> list[dict[str, Any]]:
         """Published events (filters ``type``, ``message_id``, ``destination``)."""
-        found: list[dict[str, Any]] = self._admin(
-            "GET", "/_aws/ses/events?" + urlencode(filters)
-        )["events"]
+        found: list[dict[str, Any]] = self._admin("GET", "/_aws/ses/events?" + urlencode(filters))[
+            "events"
+        ]
         return found
 
     def add_fault(self, **spec: Any) -> dict[str, Any]:

@@ -216,9 +216,7 @@ def decode_request(request: HttpRequest) -> RecordedRequest:
                 found = (route, match)
                 break
     if found is None:
-        return RecordedRequest(
-            None, None, {}, request.method, request.url, headers, request.body
-        )
+        return RecordedRequest(None, None, {}, request.method, request.url, headers, request.body)
     route, match = found
     op = operation(route.py_name)
     params: dict[str, Any] = {}
@@ -266,11 +264,7 @@ class _Recording:
 
     def requests_for(self, operation: str) -> list[RecordedRequest]:
         """The decoded requests of one operation (``"send_email"`` or ``"SendEmail"``)."""
-        return [
-            r
-            for r in self.recorded_requests
-            if operation in (r.operation, r.operation_name)
-        ]
+        return [r for r in self.recorded_requests if operation in (r.operation, r.operation_name)]
 
 
 class MockTransport(_Recording):
