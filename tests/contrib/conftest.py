@@ -21,7 +21,7 @@ if not settings.configured:
     )
     django.setup()
 
-from aws_ses.local import LocalServer  # noqa: E402
+from aws_ses.local import LocalServer
 
 SENDER_DOMAIN = "example.com"
 
@@ -33,12 +33,12 @@ def ses_server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def server(ses_server: LocalServer) -> Iterator[LocalServer]:
+def server(ses_server: LocalServer) -> LocalServer:
     """The local server, emptied, with example.com verified as a sender."""
     ses_server.reset()
     with ses_server.client() as client:
         client.create_email_identity(email_identity=SENDER_DOMAIN)
-    yield ses_server
+    return ses_server
 
 
 @pytest.fixture

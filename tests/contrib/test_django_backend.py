@@ -101,7 +101,7 @@ def test_alternatives_and_attachments_arrive_byte_for_byte(
     with override_settings(**ses_settings):
         assert message.send() == 1
     (doc,) = server.messages()
-    raw, parsed = raw_of(server, doc["Id"])
+    _, parsed = raw_of(server, doc["Id"])
     assert sent_kinds[0]["content_kind"] == "simple"
     assert parsed["Subject"] == "Your invoice"
     assert parsed["Reply-To"] == "billing@example.com"
@@ -132,7 +132,7 @@ def test_inline_image_goes_raw_as_multipart_related(
     with override_settings(**ses_settings):
         assert message.send() == 1
     (doc,) = server.messages()
-    raw, parsed = raw_of(server, doc["Id"])
+    _, parsed = raw_of(server, doc["Id"])
     assert sent_kinds[0]["content_kind"] == "raw"
     related = [p for p in parsed.walk() if p.get_content_type() == "multipart/related"]
     assert len(related) == 1
@@ -171,7 +171,7 @@ def test_bcc_is_delivered_but_never_in_the_headers(
 def test_unicode_names_subjects_and_bodies_survive(
     server: LocalServer, ses_settings: dict[str, object]
 ) -> None:
-    subject = "Grüße aus Köln – 你好 🎉"
+    subject = "Grüße aus Köln \u2013 你好 🎉"
     body = "Schöne Grüße,\nZoë 👋\n"
     message = EmailMessage(
         subject,
@@ -269,9 +269,7 @@ def test_fail_silently_swallows_message_rejected(
     send_failed.connect(record)
     try:
         with override_settings(**ses_settings):
-            sent = send_mail(
-                "Hi", "x", "nobody@example.org", ["g@example.net"], fail_silently=True
-            )
+            sent = send_mail("Hi", "x", "nobody@example.org", ["g@example.net"], fail_silently=True)
             assert sent == 0
             with pytest.raises(MessageRejected):
                 send_mail("Hi", "x", "nobody@example.org", ["g@example.net"])
