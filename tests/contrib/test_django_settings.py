@@ -85,10 +85,12 @@ def test_unknown_backend_arguments_and_smtp_credentials_are_refused() -> None:
 
 def test_credentials_from_settings_reach_the_signature() -> None:
     client, transport = mock_client()
-    with override_settings(AWS_SES_ACCESS_KEY_ID="AKIDSETTINGS", AWS_SECRET_ACCESS_KEY="x"):
-        # The SES_ pair is incomplete and the plain pair is not: the error names it.
-        with pytest.raises(ImproperlyConfigured, match="AWS_SES_SECRET_ACCESS_KEY"):
-            EmailBackend()
+    # The SES_ pair is incomplete (whatever the plain pair says): the error names it.
+    with (
+        override_settings(AWS_SES_ACCESS_KEY_ID="AKIDSETTINGS", AWS_SECRET_ACCESS_KEY="x"),
+        pytest.raises(ImproperlyConfigured, match="AWS_SES_SECRET_ACCESS_KEY"),
+    ):
+        EmailBackend()
     with override_settings(
         AWS_SES_ACCESS_KEY_ID="AKIDSETTINGS",
         AWS_SES_SECRET_ACCESS_KEY="secret-from-settings",
