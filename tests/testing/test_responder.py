@@ -163,7 +163,7 @@ def test_recorded_requests_never_show_secrets() -> None:
 def test_a_request_that_is_no_operation() -> None:
     recorded = decode_request(HttpRequest("GET", "https://example.com/not/ses"))
     assert recorded.operation is None and recorded.params == {}
-    client, transport = mock_client()
+    _, transport = mock_client()
     response = transport.handler(HttpRequest("GET", "https://example.com/nope"))
     assert response.status == 404
 
