@@ -28,7 +28,7 @@ class BackendUnderDjangosRunner(SimpleTestCase):
 
     def test_runner_gives_the_locmem_outbox(self) -> None:
         mail.send_mail("Outbox only", "x", None, ["runner@example.net"])
-        self.assertEqual([m.subject for m in mail.outbox], ["Outbox only"])
+        assert [m.subject for m in mail.outbox] == ["Outbox only"]
 
     def test_settings_switch_to_ses(self) -> None:
         with self.ses_settings():
@@ -36,5 +36,5 @@ class BackendUnderDjangosRunner(SimpleTestCase):
             rejected = mail.send_mail(
                 "Rejected", "x", "x@example.org", ["runner@example.net"], fail_silently=True
             )
-        self.assertEqual((sent, rejected), (1, 0))
-        self.assertEqual(mail.outbox, [])
+        assert (sent, rejected) == (1, 0)
+        assert mail.outbox == []
