@@ -367,3 +367,16 @@ def test_admin_read_back_matches_the_client_view(
     with urllib.request.urlopen(f"{server.url}/_aws/ses?email=l@example.net") as r:
         listed = json.load(r)["messages"]
     assert [m["Subject"] for m in listed] == ["Check"]
+
+
+def test_in_process_server_settings_for_django(sent_kinds: list[dict[str, Any]]) -> None:
+    from aws_ses.testing import LocalSes
+
+    with LocalSes(credentials={"AKIDLOCAL": "local-secret"}) as local:
+        local.verify("example.com")
+        with override_settings(**local.django_settings()):
+            assert send_mail("In process", "x", None, ["m@example.net"]) == 1
+        local.assert_sent(to="m@example.net", subject="In process", count=1)
+        assert local.django_settings()["AWS_SES_ACCESS_KEY_ID"] == "AKIDLOCAL"
+        assert local.django_settings()["AWS_SES_CONFIG"] == {"transport": local.transport}
+    assert sent_kinds[0]["content_kind"] == "simple"

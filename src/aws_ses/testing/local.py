@@ -33,6 +33,10 @@ _ACCESS_KEY, _SECRET_KEY = "test", "test"
 class _Reading(ABC):
     """Read-back and steering over the server's admin routes."""
 
+    region: str
+    access_key_id: str
+    secret_access_key: str
+
     @abstractmethod
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
         """One JSON admin call; each subclass has its own I/O."""
@@ -74,6 +78,22 @@ class _Reading(ABC):
     def assert_not_sent(self, **criteria: Any) -> None:
         assert_not_sent(self, **criteria)
 
+    @abstractmethod
+    def django_settings(self) -> dict[str, Any]:
+        """Settings that send Django's mail to this server, for ``override_settings``."""
+
+    def _django_settings(self, endpoint_url: str, **config: Any) -> dict[str, Any]:
+        settings: dict[str, Any] = {
+            "EMAIL_BACKEND": "aws_ses.contrib.django.EmailBackend",
+            "AWS_SES_REGION": self.region,
+            "AWS_SES_ENDPOINT_URL": endpoint_url,
+            "AWS_SES_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SES_SECRET_ACCESS_KEY": self.secret_access_key,
+        }
+        if config:
+            settings["AWS_SES_CONFIG"] = config
+        return settings
+
     def verify(self, *identities: str) -> None:
         """Create (and so verify: the server verifies at once) sender identities."""
         client = self._verifying_client()
@@ -96,7 +116,11 @@ class LocalSes(_Reading):
         from aws_ses.transport.asgi import SyncASGITransport
 
         self.app = create_app(**options)
-        self.region: str = self.app.state.ses.options.region
+        server_options = self.app.state.ses.options
+        self.region = server_options.region
+        self.access_key_id, self.secret_access_key = next(
+            iter(server_options.credentials.items()), (_ACCESS_KEY, _SECRET_KEY)
+        )
         self.endpoint_url = IN_PROCESS_URL
         # The server needs no lifespan; declining it leaves no task behind
         # in the caller's event loop for the async clients.
@@ -110,7 +134,7 @@ class LocalSes(_Reading):
 
         options.setdefault("region", self.region)
         options.setdefault("endpoint_url", self.endpoint_url)
-        options.setdefault("credentials", Credentials(_ACCESS_KEY, _SECRET_KEY))
+        options.setdefault("credentials", Credentials(self.access_key_id, self.secret_access_key))
         return options
 
     def async_client(self, **options: Any) -> AsyncSesClient:
@@ -123,6 +147,19 @@ class LocalSes(_Reading):
 
     def _verifying_client(self) -> SesClient:
         return self.client
+
+    @property
+    def transport(self) -> SyncASGITransport:
+        """The in-process transport every client of this server shares."""
+        return self._transport
+
+    def django_settings(self) -> dict[str, Any]:
+        """Django settings for the aws-ses backend on this in-process server.
+
+        ``with override_settings(**local_ses.django_settings()): ...``: the
+        backend's clients use this server's transport, so no socket is opened.
+        """
+        return self._django_settings(self.endpoint_url, transport=self._transport)
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
         data = b"" if body is None else json.dumps(body).encode()
@@ -163,7 +200,7 @@ class LocalSesHttp(_Reading):
 
     def __init__(self, server: LocalServer) -> None:
         self.server = server
-        self.region: str = server.options.region
+        self.region = server.options.region
         self.access_key_id, self.secret_access_key = next(
             iter(server.options.credentials.items()), (_ACCESS_KEY, _SECRET_KEY)
         )
@@ -193,6 +230,10 @@ class LocalSesHttp(_Reading):
 
     def async_client(self, **options: Any) -> AsyncSesClient:
         return self.server.async_client(**options)
+
+    def django_settings(self) -> dict[str, Any]:
+        """Django settings for the aws-ses backend on this server, for ``override_settings``."""
+        return self._django_settings(self.url)
 
     def _verifying_client(self) -> SesClient:
         if self._client is None:

@@ -32,7 +32,9 @@ __all__ = ["Responder", "error", "ok", "throttle"]
 class Responder:
     """A MockTransport handler; ``calls`` counts the requests it answered."""
 
-    def __init__(self, answer: Callable[[RecordedRequest, HttpRequest], HttpResponse], name: str):
+    def __init__(
+        self, answer: Callable[[RecordedRequest, HttpRequest], HttpResponse], name: str
+    ) -> None:
         self._answer = answer
         self._name = name
         self._lock = threading.Lock()

@@ -21,6 +21,7 @@ from aws_ses.errors import SesError
 
 if TYPE_CHECKING:
     from aws_ses.client import SesClient
+    from aws_ses.config import SesConfig
 
 __all__ = ["EmailBackend"]
 
@@ -71,7 +72,7 @@ class EmailBackend(BaseEmailBackend):  # type: ignore[misc]
         self._lock = threading.RLock()
 
     @property
-    def config(self) -> Any:
+    def config(self) -> SesConfig:
         """The :class:`~aws_ses.SesConfig` clients of this backend are built from."""
         return self._settings.config
 

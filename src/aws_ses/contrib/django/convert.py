@@ -14,8 +14,8 @@ Which content each message becomes, decided per message:
   Django can express and SES's Simple content cannot: another charset than
   UTF-8, alternatives other than one ``text/html`` part, other body
   subtypes, multipart or ``message/rfc822`` attachments, attachments without
-  a file name, custom ``From``/``To``/``Cc``/``Reply-To`` headers, more than
-  15 headers, and inline parts without an HTML body.
+  a file name, custom ``From``/``To``/``Cc``/``Reply-To``/``Message-ID``/``Date``
+  headers, more than 15 headers, and inline parts without an HTML body.
 
 Bcc recipients are always sent through ``Destination`` only, never in a header.
 ``X-SES-CONFIGURATION-SET`` and ``X-SES-MESSAGE-TAGS`` headers become the
@@ -57,6 +57,9 @@ _STRUCTURAL_HEADERS = frozenset(
         "content-type",
         "content-transfer-encoding",
         "content-disposition",
+        # SES writes its own; a caller who sets them wants exactly theirs.
+        "message-id",
+        "date",
     }
 )
 _PART_HEADERS = frozenset(
