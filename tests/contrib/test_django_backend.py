@@ -12,6 +12,7 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from email.message import EmailMessage as StdlibMessage
+from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from typing import Any
 
@@ -380,3 +381,51 @@ def test_in_process_server_settings_for_django(sent_kinds: list[dict[str, Any]])
         assert local.django_settings()["AWS_SES_ACCESS_KEY_ID"] == "AKIDLOCAL"
         assert local.django_settings()["AWS_SES_CONFIG"] == {"transport": local.transport}
     assert sent_kinds[0]["content_kind"] == "simple"
+
+
+def test_django_inline_image_recipe_with_related_subtype(
+    server: LocalServer, ses_settings: dict[str, object], sent_kinds: list[dict[str, Any]]
+) -> None:
+    message = EmailMultiAlternatives("Recipe", "text", to=["n@example.net"])
+    message.attach_alternative('<img src="cid:pic">', "text/html")
+    message.mixed_subtype = "related"
+    image = MIMEImage(PNG)  # no Content-Disposition, as the recipe goes
+    image.add_header("Content-ID", "<pic>")
+    message.attach(image)
+    report = EmailMessage("Inline PDF", "see below", to=["n@example.net"])
+    pdf = MIMEApplication(b"%PDF-1.4 inline", "pdf")
+    pdf.add_header("Content-Disposition", "inline", filename="shown.pdf")
+    report.attach(pdf)
+    with override_settings(**ses_settings), get_connection() as connection:
+        assert connection.send_messages([message, report]) == 2
+    # The PDF is inline without an HTML body to show it: Django's own MIME.
+    assert [e["content_kind"] for e in sent_kinds] == ["raw", "django-raw"]
+    docs = {d["Subject"]: d for d in server.messages()}
+    _, parsed = raw_of(server, docs["Recipe"]["Id"])
+    (related,) = [p for p in parsed.walk() if p.get_content_type() == "multipart/related"]
+    parts = [p.get_content_type() for p in related.iter_parts()]
+    assert parts == ["text/html", "image/png"]
+    (png,) = [p for p in parsed.walk() if p.get_content_type() == "image/png"]
+    assert png.get_payload(decode=True) == PNG
+    _, parsed = raw_of(server, docs["Inline PDF"]["Id"])
+    (shown,) = [p for p in parsed.walk() if p.get_content_type() == "application/pdf"]
+    assert shown.get_content_disposition() == "inline"
+    assert shown.get_payload(decode=True) == b"%PDF-1.4 inline"
+
+
+def test_lazy_translations_are_sent_as_text(
+    server: LocalServer, ses_settings: dict[str, object]
+) -> None:
+    from django.utils.functional import lazy
+
+    lazy_text = lazy(lambda s: s, str)
+    message = EmailMultiAlternatives(
+        lazy_text("Lazy subject"), lazy_text("lazy body"), to=["o@example.net"]
+    )
+    message.attach_alternative(lazy_text("<p>lazy html</p>"), "text/html")
+    with override_settings(**ses_settings):
+        assert message.send() == 1
+    (doc,) = server.messages()
+    assert doc["Subject"] == "Lazy subject"
+    assert "lazy html" in doc["Body"]["html_part"]
+    assert "lazy body" in doc["Body"]["text_part"]

@@ -8,14 +8,17 @@ Which content each message becomes, decided per message:
   most 15 custom headers, none of them one SES writes itself.
 * **Raw, built by aws-ses** (:func:`aws_ses.mime.compose_message`, through
   :class:`~aws_ses.email_builder.EmailBuilder`) when the message also has
-  inline images (a MIME part with a ``Content-ID``, shown by the HTML body
-  through ``cid:``): only a ``multipart/related`` tree shows them reliably.
+  inline parts: images with a ``Content-ID``, shown by the HTML body through
+  ``cid:`` (only a ``multipart/related`` tree shows them reliably), or parts
+  whose disposition is ``inline``. Django's recipe for inline images,
+  ``mixed_subtype = "related"``, is understood.
 * **Raw, as Django writes it** (``message.message()``) for everything else
   Django can express and SES's Simple content cannot: another charset than
   UTF-8, alternatives other than one ``text/html`` part, other body
-  subtypes, multipart or ``message/rfc822`` attachments, attachments without
-  a file name, custom ``From``/``To``/``Cc``/``Reply-To``/``Message-ID``/``Date``
-  headers, more than 15 headers, and inline parts without an HTML body.
+  subtypes and ``mixed_subtype``/``alternative_subtype`` values, multipart or
+  ``message/rfc822`` attachments, attachments without a file name, custom
+  ``From``/``To``/``Cc``/``Reply-To``/``Message-ID``/``Date`` headers, more
+  than 15 headers, and inline parts without an HTML body.
 
 Bcc recipients are always sent through ``Destination`` only, never in a header.
 ``X-SES-CONFIGURATION-SET`` and ``X-SES-MESSAGE-TAGS`` headers become the
@@ -161,12 +164,14 @@ def _mime_attachment(part: Message) -> Attachment:
         return Attachment.inline(filename or cid, payload, cid, content_type=content_type)
     if not filename:
         raise _NeedsDjangoMime
+    if disposition == "inline":  # shown in the message, but referred to by no cid
+        return Attachment(filename, payload, content_type=content_type, disposition="inline")
     return Attachment(filename, payload, content_type=content_type)
 
 
 def _bodies(message: Any) -> tuple[str | None, str | None]:
     subtype = getattr(message, "content_subtype", "plain")
-    body = message.body or ""
+    body = str(message.body or "")  # str(): lazy translations become text
     if subtype == "plain":
         text, html = body, None
     elif subtype == "html":
@@ -175,9 +180,9 @@ def _bodies(message: Any) -> tuple[str | None, str | None]:
         raise _NeedsDjangoMime
     for alternative in getattr(message, "alternatives", None) or ():
         content, mimetype = alternative
-        if mimetype != "text/html" or html is not None or not isinstance(content, str):
+        if mimetype != "text/html" or html is not None or isinstance(content, bytes):
             raise _NeedsDjangoMime
-        html = content
+        html = str(content)
         if text == "":
             text = None  # an empty plain part adds nothing beside the HTML
     if getattr(message, "alternative_subtype", "alternative") != "alternative":
@@ -221,7 +226,8 @@ def to_send_email(message: Any, defaults: MessageDefaults) -> SesSend:
     try:
         if not _is_utf8(charset):
             raise _NeedsDjangoMime
-        if getattr(message, "mixed_subtype", "mixed") != "mixed":
+        mixed_subtype = getattr(message, "mixed_subtype", "mixed")
+        if mixed_subtype not in ("mixed", "related"):
             raise _NeedsDjangoMime
         if len(headers) > _MAX_SIMPLE_HEADERS or any(
             name.lower() in _STRUCTURAL_HEADERS for name in headers
@@ -231,6 +237,11 @@ def to_send_email(message: Any, defaults: MessageDefaults) -> SesSend:
         attachments = [_attachment(item, charset) for item in message.attachments]
         inline = any(a.disposition == "inline" for a in attachments)
         if inline and html is None:
+            raise _NeedsDjangoMime
+        # Django's recipe for inline images sets mixed_subtype="related"; our
+        # tree puts the images beside the HTML in multipart/related. Any other
+        # part under "related" keeps the layout the caller built.
+        if mixed_subtype == "related" and not all(a.content_id for a in attachments):
             raise _NeedsDjangoMime
     except _NeedsDjangoMime:
         return _django_raw(message, configuration_set, tags, defaults)
