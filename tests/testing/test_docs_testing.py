@@ -30,6 +30,7 @@ def test_docs_examples_pass(pytester: pytest.Pytester) -> None:
     files = examples()
     for name, code in files.items():
         pytester.makepyfile(**{name.removesuffix(".py"): code})
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     expected = sum(len(re.findall(r"^def test_", code, re.M)) for code in files.values())
     installed = any(ep.value == PLUGIN for ep in entry_points(group="pytest11"))
     # A subprocess: the Django example configures Django's settings for itself.
