@@ -199,6 +199,7 @@ def test_what_simple_content_cannot_carry_goes_as_django_composes_it(
 ) -> None:
     latin = EmailMessage("Café", "Voilà", to=["eve@example.net"], bcc=["b@example.org"])
     latin.encoding = "iso-8859-1"
+    latin.attach("data.bin", BINARY, "application/octet-stream")
     calendar = EmailMultiAlternatives("Meeting", "See invite", to=["eve@example.net"])
     calendar.attach_alternative("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
     forwarded = EmailMessage("Fwd", "Attached", to=["eve@example.net"])
@@ -208,8 +209,10 @@ def test_what_simple_content_cannot_carry_goes_as_django_composes_it(
     assert [e["content_kind"] for e in sent_kinds] == ["django-raw"] * 3
     docs = {d["Subject"]: d for d in server.messages()}
     raw, parsed = raw_of(server, docs["Café"]["Id"])
-    assert parsed.get_content_charset() == "iso-8859-1"
-    assert parsed.get_content().strip() == "Voilà"
+    body = parsed.get_body(preferencelist=("plain",))
+    assert body is not None and body.get_content_charset() == "iso-8859-1"
+    assert body.get_content().strip() == "Voilà"
+    assert attachments_of(parsed)["data.bin"] == ("application/octet-stream", BINARY)
     assert b"b@example.org" not in raw
     _, parsed = raw_of(server, docs["Meeting"]["Id"])
     (ical,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
