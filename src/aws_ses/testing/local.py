@@ -50,10 +50,16 @@ class _Reading(ABC):
         """The message exactly as delivered (RFC 5322 bytes)."""
 
     def messages(self, *, id: str | None = None, email: str | None = None) -> list[dict[str, Any]]:
-        """Mail the server accepted, oldest first (``GET /_aws/ses``)."""
-        query = urlencode({k: v for k, v in (("id", id), ("email", email)) if v is not None})
-        found: list[dict[str, Any]] = self._admin("GET", "/_aws/ses?" + query)["messages"]
-        return found
+        """Mail the server accepted, oldest first (``GET /_aws/ses``, every page)."""
+        params = {k: v for k, v in (("id", id), ("email", email)) if v is not None}
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._admin("GET", "/_aws/ses?" + urlencode(params))
+            found.extend(page["messages"])
+            token = page.get("next_token")
+            if not token:
+                return found
+            params["next_token"] = token
 
     def events(self, **filters: str) -> list[dict[str, Any]]:
         """Published events (filters ``type``, ``message_id``, ``destination``)."""
@@ -241,16 +247,28 @@ class LocalSesHttp(_Reading):
         return self._client
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
-        return self.server._admin(method, path, body)
-
-    def raw_message(self, message_id: str) -> bytes:
         import urllib.request
 
-        with urllib.request.urlopen(
-            f"{self.url}/_aws/ses/messages/{message_id}/raw", timeout=30
-        ) as response:
-            data: bytes = response.read()
-            return data
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+    def raw_message(self, message_id: str) -> bytes:
+        import urllib.error
+        import urllib.request
+
+        url = f"{self.url}/_aws/ses/messages/{message_id}/raw"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                data: bytes = response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                raise KeyError(message_id) from None
+            raise
+        return data
 
     def close(self) -> None:
         if self._client is not None:
