@@ -11,11 +11,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from aws_ses.errors import SesResponseError
-
 from aws_ses import AsyncSesClient, SesClient, SesConfig
 from aws_ses._model import operation_names
 from aws_ses.auth import Credentials
+from aws_ses.errors import SesResponseError
 from aws_ses.transport import (
     AsyncMockTransport,
     HttpRequest,

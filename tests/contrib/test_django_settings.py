@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 from typing import Any
 
 import pytest
@@ -159,18 +159,31 @@ def test_tags_header_syntax() -> None:
         parse_tags_header("novalue")
 
 
-def test_events_names_come_from_the_events_module_when_installed() -> None:
-    installed = importlib.util.find_spec("aws_ses.contrib.django.events") is not None
-    if installed:
-        events = importlib.import_module("aws_ses.contrib.django.events")
-        public = [n for n in dir(events) if not n.startswith("_")]
-        assert all(getattr(contrib_django, n) is getattr(events, n) for n in public)
-    else:
-        with pytest.raises(AttributeError, match="events, is not installed"):
-            _ = contrib_django.SesEventsView
-        from aws_ses.contrib.django import urls
+def test_events_names_are_reachable_from_the_package() -> None:
+    from aws_ses.contrib.django import events
 
-        assert urls.urlpatterns == []
+    assert contrib_django.bounce_received is events.bounce_received
+    assert contrib_django.event_view is events.event_view
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        _ = contrib_django.no_such_name
+
+
+def test_urls_route_sns_to_the_events_view() -> None:
+    from django.test import Client
+    from django.urls import include, path, resolve
+
+    from aws_ses.contrib.django.events import ses_event_view
+
+    module = type(sys)("ses_test_urls")
+    module.urlpatterns = [path("ses/", include("aws_ses.contrib.django.urls"))]
+    sys.modules["ses_test_urls"] = module
+    try:
+        with override_settings(ROOT_URLCONF="ses_test_urls", ALLOWED_HOSTS=["testserver"]):
+            match = resolve("/ses/events")
+            assert match.func is ses_event_view and match.view_name == "aws_ses:events"
+            assert Client().get("/ses/events").status_code == 405
+    finally:
+        del sys.modules["ses_test_urls"]
 
 
 def test_mock_credentials_count_loads() -> None:

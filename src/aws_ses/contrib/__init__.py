@@ -1,1 +1,1 @@
-"""Integrations with frameworks; each lives in its own subpackage and extra."""
+"""Integrations with other frameworks; each subpackage imports its framework."""

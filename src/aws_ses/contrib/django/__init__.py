@@ -3,11 +3,10 @@
 Names load on first use, so putting the backend's dotted path in settings
 imports nothing until Django asks for it.
 
-SNS events: the events view and its per-event-type signals live in
-``aws_ses.contrib.django.events``; any name not defined here is looked up
-there, so ``from aws_ses.contrib.django import <name>`` works for them once
-that module is installed, and ``aws_ses.contrib.django.urls`` serves its
-``urlpatterns``. Without it, those names raise ImportError saying so.
+SNS events: the view and its per-event-type signals live in
+:mod:`aws_ses.contrib.django.events`; any name not defined here is looked up
+there (``from aws_ses.contrib.django import bounce_received`` works), and
+``aws_ses.contrib.django.urls`` routes ``events`` to ``ses_event_view``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.base import BaseEmailBackend  # type: ignore[import-untyped]
 
 from aws_ses.contrib.django.convert import MESSAGE_ID_HEADER, ContentKind, to_send_email
 from aws_ses.contrib.django.settings import read_settings

@@ -272,7 +272,7 @@ def to_send_email(message: Any, defaults: MessageDefaults) -> SesSend:
 def _django_raw(
     message: Any, configuration_set: str | None, tags: dict[str, str], defaults: MessageDefaults
 ) -> SesSend:
-    from django.core.mail import BadHeaderError
+    from django.core.mail import BadHeaderError  # type: ignore[import-untyped]
 
     try:
         mime = message.message()

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings as django_settings
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings as django_settings  # type: ignore[import-untyped]
+from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
 
 from aws_ses.config import SesConfig
 from aws_ses.contrib.django.convert import MessageDefaults

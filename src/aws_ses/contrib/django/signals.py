@@ -11,7 +11,7 @@ The sender is the backend class.
 
 from __future__ import annotations
 
-from django.dispatch import Signal
+from django.dispatch import Signal  # type: ignore[import-untyped]
 
 __all__ = ["post_send", "send_failed"]
 

@@ -1,30 +1,21 @@
 """URLs for the SES event notifications view.
 
-Mount them with ``path("ses/", include("aws_ses.contrib.django.urls"))``.
-
-The view lives in :mod:`aws_ses.contrib.django.events`; this module serves its
-``urlpatterns``. Until that module is installed there are no routes, so
-including these URLs is harmless.
+``path("ses/", include("aws_ses.contrib.django.urls"))`` answers SNS at
+``ses/events`` with :func:`aws_ses.contrib.django.events.ses_event_view`,
+configured by the ``AWS_SES_EVENTS`` setting. Build your own route with
+``event_view(...)`` for anything else.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
+
+from django.urls import path  # type: ignore[import-untyped]
+
+from aws_ses.contrib.django.events import ses_event_view
 
 __all__ = ["urlpatterns"]
 
 app_name = "aws_ses"
 
-
-def _patterns() -> list[Any]:
-    try:
-        events = import_module("aws_ses.contrib.django.events")
-    except ModuleNotFoundError as exc:
-        if exc.name != "aws_ses.contrib.django.events":
-            raise
-        return []
-    return list(getattr(events, "urlpatterns", []))
-
-
-urlpatterns: list[Any] = _patterns()
+urlpatterns: list[Any] = [path("events", ses_event_view, name="events")]
