@@ -18,6 +18,7 @@ from aws_ses.errors import (
     NotFoundException,
 )
 from aws_ses.testing import (
+    FakeClock,
     MockCredentialProvider,
     decode_request,
     mock_async_client,
@@ -188,3 +189,35 @@ def test_mock_credentials_count_fail_and_refresh() -> None:
     send(client)
     send(client)
     assert soon.loads == 2  # near expiry: loaded again before each call
+
+
+def test_retries_run_on_the_fake_clock() -> None:
+    import time
+
+    clock = FakeClock()
+    client, transport = mock_client(responder.throttle(times=2), clock=clock)
+    started = time.monotonic()
+    assert send(client) == "fake-message-id-0001"  # retried twice, at once
+    assert time.monotonic() - started < 5
+    assert len(transport.requests) == 3
+    assert len(clock.sleeps) == 2 and all(s >= 0 for s in clock.sleeps)
+    assert clock.now == pytest.approx(1_000.0 + sum(clock.sleeps))
+    again = FakeClock()
+    send(mock_client(responder.throttle(times=2), clock=again)[0])
+    assert again.sleeps == clock.sleeps  # seeded jitter: the same waits every run
+
+
+def test_async_retries_run_on_the_fake_clock() -> None:
+    clock = FakeClock()
+
+    async def main() -> str:
+        client, _ = mock_async_client(responder.throttle(times=1), clock=clock)
+        sent = await client.send_email(
+            from_email_address="a@example.com",
+            destination={"to_addresses": ["b@example.com"]},
+            content=SIMPLE,
+        )
+        return sent.message_id
+
+    assert asyncio.run(main()) == "fake-message-id-0001"
+    assert len(clock.sleeps) == 1

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aws_ses.testing.canned import canned_error as canned_error
     from aws_ses.testing.canned import canned_response as canned_response
     from aws_ses.testing.canned import error_shapes as error_shapes
+    from aws_ses.testing.clock import FakeClock as FakeClock
     from aws_ses.testing.credentials import MockCredentialProvider as MockCredentialProvider
     from aws_ses.testing.local import LocalSes as LocalSes
     from aws_ses.testing.local import LocalSesHttp as LocalSesHttp
@@ -42,6 +43,7 @@ _LAZY = {
     "canned_error": ".canned",
     "canned_response": ".canned",
     "error_shapes": ".canned",
+    "FakeClock": ".clock",
     "MockCredentialProvider": ".credentials",
     "LocalSes": ".local",
     "LocalSesHttp": ".local",

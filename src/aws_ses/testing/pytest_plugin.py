@@ -8,7 +8,8 @@ Fixtures:
 * ``ses_client`` / ``async_ses_client``: a client on a mock transport
   answering :func:`aws_ses.testing.responder.ok`; the transports are
   ``ses_transport`` / ``async_ses_transport`` (swap ``.handler``, read
-  ``.recorded_requests``).
+  ``.recorded_requests``). Their retries sleep on ``ses_clock``, a
+  :class:`~aws_ses.testing.FakeClock`: no test waits for a backoff.
 * ``local_ses``: a fresh local SES server in this process (ASGI, no socket),
   with ``.client``, ``.async_client()``, ``.messages()``, ``.assert_sent()``.
 * ``local_ses_http``: the local server on a real port (one per session,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from aws_ses.async_client import AsyncSesClient
     from aws_ses.client import SesClient
     from aws_ses.local import LocalServer
+    from aws_ses.testing.clock import FakeClock
     from aws_ses.testing.local import LocalSes, LocalSesHttp
     from aws_ses.transport.mock import AsyncMockTransport, MockTransport
 
@@ -41,11 +43,19 @@ def ses_transport() -> MockTransport:
 
 
 @pytest.fixture
-def ses_client(ses_transport: MockTransport) -> Iterator[SesClient]:
+def ses_clock() -> FakeClock:
+    """The virtual clock the mock clients retry on: ``.sleeps`` lists their waits."""
+    from aws_ses.testing.clock import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def ses_client(ses_transport: MockTransport, ses_clock: FakeClock) -> Iterator[SesClient]:
     """A :class:`~aws_ses.SesClient` on ``ses_transport``, with fake credentials."""
     from aws_ses.testing.mocks import mock_client
 
-    client, _ = mock_client(transport=ses_transport)
+    client, _ = mock_client(transport=ses_transport, clock=ses_clock)
     with client:
         yield client
 
@@ -60,7 +70,9 @@ def async_ses_transport() -> AsyncMockTransport:
 
 
 @pytest.fixture
-def async_ses_client(async_ses_transport: AsyncMockTransport) -> AsyncSesClient:
+def async_ses_client(
+    async_ses_transport: AsyncMockTransport, ses_clock: FakeClock
+) -> AsyncSesClient:
     """An :class:`~aws_ses.AsyncSesClient` on ``async_ses_transport``.
 
     A plain fixture (no event loop needed to build it), so it works with
@@ -68,7 +80,7 @@ def async_ses_client(async_ses_transport: AsyncMockTransport) -> AsyncSesClient:
     """
     from aws_ses.testing.mocks import mock_async_client
 
-    client, _ = mock_async_client(transport=async_ses_transport)
+    client, _ = mock_async_client(transport=async_ses_transport, clock=ses_clock)
     return client
 
 
