@@ -101,7 +101,7 @@ class _Reading(ABC):
         return settings
 
     def verify(self, *identities: str) -> None:
-        """Create (and so verify: the server verifies at once) sender identities."""
+        """Create sender identities (verified at once, unless the server has auto_verify=False)."""
         client = self._verifying_client()
         for identity in identities:
             client.create_email_identity(email_identity=identity)

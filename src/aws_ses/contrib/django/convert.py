@@ -28,9 +28,11 @@ request's configuration set and tags (and are not sent as headers), as do the
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.generator import BytesGenerator
 from email.message import Message
 from typing import Any, Literal
 
@@ -280,7 +282,12 @@ def _django_raw(
         raise SesValidationError("headers", str(exc)) from None
     for name in ("Bcc", "X-SES-CONFIGURATION-SET", "X-SES-MESSAGE-TAGS", MESSAGE_ID_HEADER):
         del mime[name]
-    data: bytes = mime.as_bytes(linesep="\r\n")
+    # What Django's SMTP backend sends: CRLF lines, "From " lines left alone.
+    # (The generator, not as_bytes(): Django 6 messages are stdlib ones,
+    # whose as_bytes() takes no linesep.)
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=False).flatten(mime, linesep="\r\n")
+    data = buffer.getvalue()
     destination: dict[str, list[str]] = {}
     for key, addresses, label in (
         ("ToAddresses", message.to, "to"),
