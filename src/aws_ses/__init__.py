@@ -13,6 +13,7 @@ from aws_ses._version import __version__
 
 if TYPE_CHECKING:
     from aws_ses._metadata import ResponseMetadata as ResponseMetadata
+    from aws_ses._runtime import Runtime as Runtime
     from aws_ses.async_client import AsyncSesClient as AsyncSesClient
     from aws_ses.auth.credentials import Credentials as Credentials
     from aws_ses.bulk import AsyncBulkResult as AsyncBulkResult
@@ -74,6 +75,7 @@ _LAZY = {
     "SesConfig": "aws_ses.config",
     "Credentials": "aws_ses.auth.credentials",
     "ResponseMetadata": "aws_ses._metadata",
+    "Runtime": "aws_ses._runtime",
     "Attachment": "aws_ses.mime",
     "EmailBuilder": "aws_ses.email_builder",
     "BulkEmailBuilder": "aws_ses.bulk",
