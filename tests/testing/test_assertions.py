@@ -111,3 +111,13 @@ def test_async_client_on_the_same_server(fresh: LocalSes) -> None:
     assert b"Subject: async" in fresh.raw_message(message_id)
     with pytest.raises(KeyError):
         fresh.raw_message("no-such-id")
+
+
+def test_missing_local_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "aws_ses.local", None)  # as if starlette were absent
+    with pytest.raises(
+        ModuleNotFoundError, match=r"'local' extra \(pip install 'aws-ses\[local\]'\)"
+    ):
+        LocalSes()

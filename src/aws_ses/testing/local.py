@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from aws_ses.local import LocalServer
     from aws_ses.transport.asgi import ASGIApp, SyncASGITransport
 
-__all__ = ["IN_PROCESS_URL", "LocalSes", "LocalSesHttp"]
+__all__ = ["IN_PROCESS_URL", "LocalSes", "LocalSesHttp", "start_http_server"]
 
 #: The endpoint the in-process clients use; no socket is ever opened for it.
 IN_PROCESS_URL = "http://localhost"
@@ -118,8 +118,9 @@ class LocalSes(_Reading):
 
     def __init__(self, **options: Any) -> None:
         from aws_ses.client import SesClient
-        from aws_ses.local import create_app
         from aws_ses.transport.asgi import SyncASGITransport
+
+        create_app = _local_server().create_app
 
         self.app = create_app(**options)
         server_options = self.app.state.ses.options
@@ -277,6 +278,24 @@ class LocalSesHttp(_Reading):
 
     def __repr__(self) -> str:
         return f"LocalSesHttp(url={self.url!r})"
+
+
+def _local_server() -> Any:
+    """``aws_ses.local``, or an error that says which extra brings it."""
+    try:
+        import aws_ses.local as local
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            f"the local SES server needs the 'local' extra (pip install 'aws-ses[local]'); "
+            f"{exc.name} is missing"
+        ) from exc
+    return local
+
+
+def start_http_server(**options: Any) -> LocalServer:
+    """A started :class:`~aws_ses.local.LocalServer` (``ServerOptions`` as keywords)."""
+    server: LocalServer = _local_server().LocalServer(**options)
+    return server.start()
 
 
 def _without_lifespan(app: ASGIApp) -> ASGIApp:

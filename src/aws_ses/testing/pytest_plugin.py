@@ -95,10 +95,13 @@ def local_ses() -> Iterator[LocalSes]:
 
 @pytest.fixture(scope="session")
 def _aws_ses_local_server() -> Iterator[LocalServer]:
-    from aws_ses.local import LocalServer
+    from aws_ses.testing.local import start_http_server
 
-    with LocalServer() as server:
+    server = start_http_server()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
