@@ -191,3 +191,20 @@ def test_mock_credentials_count_loads() -> None:
     client, _ = mock_client(credentials=provider)
     EmailBackend(client=client).send_messages([EmailMessage("s", "b", to=["a@example.net"])])
     assert provider.loads == 1
+
+
+def test_rate_limited_backend_sends_through_the_limiter() -> None:
+    from aws_ses.testing import MockTransport
+
+    transport = MockTransport(responder.ok())
+    config = {"transport": transport, "credentials": MockCredentialProvider()}
+    with override_settings(
+        AWS_SES_RATE_LIMIT=1000, AWS_SES_REGION="us-east-1", AWS_SES_CONFIG=config
+    ):
+        connection = EmailBackend()
+        assert connection.config.effective_rate_limit == 1000.0
+        sent = connection.send_messages(
+            [EmailMessage(f"m{i}", "b", to=["a@example.net", "b@example.net"]) for i in range(3)]
+        )
+    assert sent == 3
+    assert [r.operation for r in transport.recorded_requests] == ["send_email"] * 3
