@@ -1,4 +1,7 @@
-"""Transports: real HTTP on loopback for urllib3 and aiohttp, plus mock and ASGI.
+"""Transports: real HTTP on loopback for every network transport, plus mock and ASGI.
+
+The shared contract tests run against each network transport (ours, blocking
+and asyncio; urllib3; aiohttp) through one blocking interface.
 
 The network tests run against small stdlib servers started once per session:
 an echo server (plain and TLS with a self-signed certificate made here) and
@@ -36,8 +39,10 @@ from urllib3.connection import HTTPConnection
 from aws_ses.errors import SesTimeoutError, SesTransportError
 from aws_ses.transport import (
     ASGITransport,
+    AsyncHttp11Transport,
     AsyncMockTransport,
     AsyncTransport,
+    Http11Transport,
     HttpRequest,
     HttpResponse,
     MockTransport,
@@ -364,11 +369,21 @@ def silent_port() -> Iterator[int]:
 # ------------------------------------------------ one interface, two transports
 
 
+SyncNetworkTransport = Urllib3Transport | Http11Transport
+AsyncNetworkTransport = AiohttpTransport | AsyncHttp11Transport
+TRANSPORTS: dict[str, type[SyncNetworkTransport | AsyncNetworkTransport]] = {
+    "http11": Http11Transport,
+    "async-http11": AsyncHttp11Transport,
+    "urllib3": Urllib3Transport,
+    "aiohttp": AiohttpTransport,
+}
+
+
 @dataclass
 class Client:
-    """Drives either network transport through one blocking interface."""
+    """Drives any network transport through one blocking interface."""
 
-    transport: Urllib3Transport | AiohttpTransport
+    transport: SyncNetworkTransport | AsyncNetworkTransport
     runner: asyncio.Runner | None = None
     closed: bool = field(default=False)
 
@@ -381,7 +396,7 @@ class Client:
         timeout: Timeout = QUICK,
     ) -> HttpResponse:
         request = HttpRequest(method, url, dict(headers or {}), body)
-        if isinstance(self.transport, Urllib3Transport):
+        if isinstance(self.transport, SyncNetworkTransport):
             return self.transport.send(request, timeout=timeout)
         assert self.runner is not None
         return self.runner.run(self.transport.send(request, timeout=timeout))
@@ -394,7 +409,7 @@ class Client:
         return data
 
     def close(self) -> None:
-        if isinstance(self.transport, Urllib3Transport):
+        if isinstance(self.transport, SyncNetworkTransport):
             self.transport.close()
         else:
             assert self.runner is not None
@@ -402,15 +417,16 @@ class Client:
             self.runner.close()
 
 
-@pytest.fixture(params=["urllib3", "aiohttp"])
+@pytest.fixture(params=sorted(TRANSPORTS))
 def make_client(request: pytest.FixtureRequest) -> Iterator[Callable[..., Client]]:
     made: list[Client] = []
 
     def make(**kwargs: Any) -> Client:
+        transport = TRANSPORTS[request.param](**kwargs)
         client = (
-            Client(Urllib3Transport(**kwargs))
-            if request.param == "urllib3"
-            else Client(AiohttpTransport(**kwargs), asyncio.Runner())
+            Client(transport)
+            if isinstance(transport, SyncNetworkTransport)
+            else Client(transport, asyncio.Runner())
         )
         made.append(client)
         return client

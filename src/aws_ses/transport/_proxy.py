@@ -20,17 +20,22 @@ who set these variables expect:
 
 from __future__ import annotations
 
-import base64
 import functools
-import ipaddress
 import os
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    # Both are imported where they are used: a client of an http:// endpoint
+    # never loads ssl, and NO_PROXY lists without addresses never need ipaddress.
+    import ipaddress
+    import ssl
 
 __all__ = [
     "Proxy",
+    "check_verify",
     "Target",
     "bypass_proxy",
     "make_ssl_context",
@@ -42,7 +47,8 @@ __all__ = [
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-_IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+if TYPE_CHECKING:
+    _IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 # --------------------------------------------------------------------- URLs
@@ -118,6 +124,8 @@ class Proxy:
         """``Proxy-Authorization: Basic`` when the proxy URL held credentials."""
         if self.credentials is None:
             return {}
+        import base64
+
         token = base64.b64encode(":".join(self.credentials).encode()).decode("ascii")
         return {"Proxy-Authorization": f"Basic {token}"}
 
@@ -183,6 +191,8 @@ class _Rule:
 
 
 def _parse_rule(entry: str) -> _Rule | None:
+    import ipaddress
+
     entry = entry.strip().lower()
     if entry.startswith("*."):
         entry = entry[1:]
@@ -226,6 +236,8 @@ def bypass_proxy(host: str, port: int, no_proxy: str) -> bool:
     if rules is None:
         return True
     host = host.strip("[]").lower().rstrip(".")
+    import ipaddress
+
     try:
         address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
         address = ipaddress.ip_address(host.partition("%")[0])
@@ -263,23 +275,55 @@ def select_proxy(
 # ------------------------------------------------------------------------ TLS
 
 
+def check_verify(verify: bool | str | os.PathLike[str]) -> None:
+    """Fail now (``FileNotFoundError``) for a CA path that does not exist.
+
+    Lets a transport build its TLS context at the first ``https://`` request
+    (``ssl`` costs tens of milliseconds to import and set up) yet still
+    reject a wrong path when it is constructed.
+    """
+    if isinstance(verify, bool):
+        return
+    path = os.fspath(verify)
+    if not (os.path.isdir(path) or os.path.isfile(path)):
+        raise FileNotFoundError(f"CA bundle not found: {path}")
+
+
+def _system_store_missing() -> bool:
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    return not any(
+        p and os.path.exists(p) for p in (paths.cafile, paths.capath)
+    ) and not os.environ.get("SSL_CERT_FILE") and not os.environ.get("SSL_CERT_DIR")
+
+
 def make_ssl_context(verify: bool | str | os.PathLike[str]) -> ssl.SSLContext:
     """A client TLS context.
 
-    ``True`` trusts the system CA store (no certifi), a path trusts the CA
-    bundle file or the hashed CA directory it names, and ``False`` turns
-    verification off (for local development only).
+    ``True`` trusts the system CA store, or certifi's bundle when the system
+    has none (a slim container, some Windows and macOS Pythons) and certifi
+    is installed; a path trusts the CA bundle file or the hashed CA directory
+    it names; ``False`` turns verification off (for local development only).
     """
+    import ssl
+
     if verify is False:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
     if verify is True:
-        return ssl.create_default_context()
+        ctx = ssl.create_default_context()
+        if not ctx.get_ca_certs() and _system_store_missing():
+            try:
+                import certifi
+            except ImportError:
+                return ctx
+            ctx.load_verify_locations(cafile=certifi.where())
+        return ctx
+    check_verify(verify)
     path = os.fspath(verify)
     if os.path.isdir(path):
         return ssl.create_default_context(capath=path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"CA bundle not found: {path}")
     return ssl.create_default_context(cafile=path)

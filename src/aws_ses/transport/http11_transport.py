@@ -1,0 +1,342 @@
+"""The default blocking transport: HTTP/1.1 over pooled keep-alive sockets.
+
+It speaks only what an SES client needs (one request, one complete reply,
+then the connection goes back to the pool) and so costs little more than a
+raw socket: no ``http.client`` (which would import the ``email`` package to
+parse headers), no urllib3, and ``ssl`` imported at the first ``https://``
+request only. Framing rules live in :mod:`._http11`.
+
+The ``sent`` flag is exact by construction: it turns True the moment the
+first byte of the request is handed to the socket, after the TCP connect,
+the proxy tunnel and the TLS handshake succeeded. A pooled connection is
+checked before reuse (a readable idle socket means the server closed it or
+sent something unasked), so an idle timeout on the server side costs a fresh
+connection, not a failed send.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+from ..errors import SesTimeoutError, SesTransportError
+from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
+from ._proxy import Proxy, Target, check_verify, parse_proxy_url, select_proxy, split_url
+
+if TYPE_CHECKING:
+    import ssl
+
+__all__ = ["Http11Transport"]
+
+_RECV = 65536
+_LARGE_BODY = 64 * 1024  # above this, head and body are written separately
+
+try:
+    from select import POLLERR, POLLHUP, POLLIN, POLLNVAL, poll
+
+    def _idle_socket_usable(sock: socket.socket) -> bool:
+        # A healthy idle keep-alive socket has nothing to read.
+        p = poll()
+        p.register(sock, POLLIN | POLLERR | POLLHUP | POLLNVAL)
+        return not p.poll(0)
+
+except ImportError:  # Windows: no poll(); select() has no descriptor limit there
+    from select import select
+
+    def _idle_socket_usable(sock: socket.socket) -> bool:
+        readable, _, errored = select([sock], [], [sock], 0)
+        return not readable and not errored
+
+
+class _Connection:
+    __slots__ = ("read_timeout", "sock")
+
+    def __init__(self, sock: socket.socket, read_timeout: float | None) -> None:
+        self.sock = sock
+        self.read_timeout = read_timeout
+
+    def usable(self) -> bool:
+        sock = self.sock
+        if sock.fileno() < 0:
+            return False
+        pending = getattr(sock, "pending", None)  # TLS: decrypted bytes waiting
+        if pending is not None and pending():
+            return False
+        try:
+            return _idle_socket_usable(sock)
+        except (OSError, ValueError):
+            return False
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+_PoolKey = tuple[str, str, int, Proxy | None]
+
+
+class Http11Transport:
+    """A blocking :class:`~aws_ses.transport.Transport` on pooled keep-alive sockets.
+
+    ``max_pool_connections`` is how many idle connections are kept per host
+    (more threads than that still work; the extra connections are closed
+    after use). ``verify`` is ``True`` (system CA store, or certifi's bundle
+    when the system has none), a CA bundle path, or ``False``. ``proxy``
+    forces a proxy for every request; otherwise, with ``trust_env``,
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` are read at each request (see
+    :mod:`aws_ses.transport._proxy`). Plain-HTTP requests go to the proxy in
+    absolute form; HTTPS requests go through a ``CONNECT`` tunnel. An
+    ``https://`` proxy URL is supported for plain-HTTP targets only. Safe to
+    share between threads, and after ``os.fork()`` a child never reuses its
+    parent's sockets.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_pool_connections: int = 10,
+        verify: bool | str | os.PathLike[str] = True,
+        proxy: str | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        if max_pool_connections < 1:
+            raise ValueError("max_pool_connections must be at least 1")
+        if proxy is not None:
+            parse_proxy_url(proxy)  # fail now, not at the first request
+        check_verify(verify)
+        self._max_idle = max_pool_connections
+        self._verify = verify
+        self._proxy = proxy
+        self._trust_env = trust_env
+        self._ssl: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+        self._pools: dict[_PoolKey, list[_Connection]] = {}
+        self._pid = os.getpid()
+
+    # ----------------------------------------------------------------- pool
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        ctx = self._ssl
+        if ctx is None:
+            from ._proxy import make_ssl_context
+
+            with self._lock:
+                ctx = self._ssl
+                if ctx is None:
+                    ctx = self._ssl = make_ssl_context(self._verify)
+        return ctx
+
+    def _idle(self, key: _PoolKey) -> list[_Connection]:
+        if self._pid != os.getpid():
+            # A forked child: the sockets belong to the parent's conversations.
+            self._pools, self._pid = {}, os.getpid()
+        idle = self._pools.get(key)
+        if idle is None:
+            idle = self._pools.setdefault(key, [])
+        return idle
+
+    def _checkout(self, idle: list[_Connection]) -> _Connection | None:
+        while True:
+            try:
+                conn = idle.pop()  # newest first: the least likely to be stale
+            except IndexError:
+                return None
+            if conn.usable():
+                return conn
+            conn.close()
+
+    # -------------------------------------------------------------- connect
+
+    def _connect(self, target: Target, proxy: Proxy | None, timeout: Timeout) -> _Connection:
+        """A new connection, ready for the request; every failure here is sent=False."""
+        where = target.origin
+        if proxy is not None:
+            proxy_target = split_url(proxy.url)
+            host, port = proxy_target.host, proxy_target.port
+        else:
+            proxy_target = None
+            host, port = target.host, target.port
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout.connect)
+        except socket.gaierror as exc:
+            name = "the proxy" if proxy is not None else target.host
+            raise SesTransportError(f"could not resolve {name}: {exc}", sent=False) from exc
+        except TimeoutError as exc:
+            what = "the proxy for " if proxy is not None else ""
+            raise SesTimeoutError(
+                f"timed out connecting to {what}{where} (connect timeout {timeout.connect} s)",
+                sent=False,
+            ) from exc
+        except OSError as exc:
+            what = "the proxy for " if proxy is not None else ""
+            raise SesTransportError(
+                f"could not connect to {what}{where}: {exc.strerror or exc}", sent=False
+            ) from exc
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if proxy_target is not None and proxy_target.scheme == "https":
+                if target.scheme == "https":
+                    raise SesTransportError(
+                        f"an https:// proxy cannot tunnel to {where} with Http11Transport; "
+                        "use an http:// proxy URL or Urllib3Transport",
+                        sent=False,
+                    )
+                sock = self._tls(sock, proxy_target.host, where, timeout)
+            elif proxy is not None and target.scheme == "https":
+                self._tunnel(sock, target, proxy, timeout)
+            if target.scheme == "https":
+                sock = self._tls(sock, target.host, where, timeout)
+        except BaseException:
+            sock.close()
+            raise
+        return _Connection(sock, timeout.connect)
+
+    def _tls(self, sock: socket.socket, host: str, where: str, timeout: Timeout) -> socket.socket:
+        import ssl
+
+        try:
+            return self._ssl_context().wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            raise SesTransportError(
+                f"TLS certificate of {where} rejected: {exc.verify_message or exc}", sent=False
+            ) from exc
+        except TimeoutError as exc:
+            raise SesTimeoutError(
+                f"timed out in the TLS handshake with {where} "
+                f"(connect timeout {timeout.connect} s)",
+                sent=False,
+            ) from exc
+        except OSError as exc:  # ssl.SSLError included
+            raise SesTransportError(f"TLS handshake with {where} failed: {exc}", sent=False) from exc
+
+    def _tunnel(self, sock: socket.socket, target: Target, proxy: Proxy, timeout: Timeout) -> None:
+        authority = f"[{target.host}]" if ":" in target.host else target.host
+        authority = f"{authority}:{target.port}"
+        head = encode_head("CONNECT", authority, authority, proxy.headers, 0)
+        parser = ResponseParser(head_only=True)
+        where = target.origin
+        try:
+            sock.sendall(head)
+            _read_response(sock, parser)
+        except TimeoutError as exc:
+            raise SesTimeoutError(
+                f"timed out opening a tunnel through the proxy to {where}", sent=False
+            ) from exc
+        except (OSError, ProtocolError) as exc:
+            raise SesTransportError(
+                f"proxy failed for {where}: {_text(exc)}", sent=False
+            ) from exc
+        if not 200 <= parser.status < 300:
+            raise SesTransportError(
+                f"proxy refused the tunnel to {where} (HTTP {parser.status})", sent=False
+            )
+
+    # ----------------------------------------------------------------- send
+
+    def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
+        target = split_url(request.url)
+        proxy = select_proxy(target, proxy=self._proxy, trust_env=self._trust_env)
+        headers = request.headers
+        if proxy is not None and target.scheme == "http":
+            # No tunnel: the proxy reads the request, in absolute form.
+            path = request.url.partition("#")[0]
+            if proxy.credentials is not None:
+                headers = {**headers, **proxy.headers}
+        else:
+            path = target.target
+        host = target.host if ":" not in target.host else f"[{target.host}]"
+        if target.port != (443 if target.scheme == "https" else 80):
+            host = f"{host}:{target.port}"
+        body = request.body
+        head = encode_head(request.method, path, host, headers, len(body))
+
+        key = (target.scheme, target.host, target.port, proxy)
+        idle = self._idle(key)
+        conn = self._checkout(idle) or self._connect(target, proxy, timeout)
+        sock = conn.sock
+        parser = ResponseParser(head_only=request.method == "HEAD")
+        sent = False
+        try:
+            if conn.read_timeout != timeout.read:
+                sock.settimeout(timeout.read)
+                conn.read_timeout = timeout.read
+            sent = True
+            if len(body) > _LARGE_BODY:
+                sock.sendall(head)
+                sock.sendall(body)
+            else:
+                sock.sendall(head + body if body else head)
+            _read_response(sock, parser)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, Exception):
+                raise _translate(exc, target, timeout, sent=sent) from exc
+            raise
+        if parser.reusable and self._pools.get(key) is idle and len(idle) < self._max_idle:
+            idle.append(conn)
+        else:
+            conn.close()
+        return HttpResponse(parser.status, parser.headers, parser.body)
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = self._pools, {}
+        for idle in pools.values():
+            while idle:
+                idle.pop().close()
+
+    def __enter__(self) -> Http11Transport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_pool_connections={self._max_idle})"
+
+
+def _read_response(sock: socket.socket, parser: ResponseParser) -> None:
+    recv, feed = sock.recv, parser.feed
+    while True:
+        data = recv(_RECV)
+        if not data:
+            parser.feed_eof()  # completes a read-until-close body, or raises Incomplete
+            return
+        if feed(data):
+            return
+
+
+def _text(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+def _translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) -> Exception:
+    where = target.origin
+    if isinstance(exc, SesTransportError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return SesTimeoutError(
+            f"timed out waiting for {where} (read timeout {timeout.read} s)", sent=sent
+        )
+    if isinstance(exc, Incomplete):
+        return SesTransportError(f"{where}: {exc}", sent=sent)
+    if isinstance(exc, ProtocolError):
+        return SesTransportError(f"invalid response from {where}: {exc}", sent=sent)
+    if isinstance(exc, OSError):
+        return SesTransportError(f"connection to {where} broke: {_text(exc)}", sent=sent)
+    return SesTransportError(f"request to {where} failed: {type(exc).__name__}", sent=sent)
+
