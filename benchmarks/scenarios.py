@@ -208,28 +208,31 @@ def sync_sender(client: str, url: str, *, attach: bool = False) -> Callable[[], 
 # ---------------------------------------------------------------- transports
 
 
-def signed_request(url: str) -> Any:
-    """A signed SendEmail request, built once: what a transport is handed."""
-    from aws_ses.auth.credentials import Credentials
-    from aws_ses.signing import SigV4Signer
-    from aws_ses.transport import HttpRequest
-
-    body = json.dumps(PASCAL, separators=(",", ":")).encode()
-    request = HttpRequest(
-        "POST",
-        f"{url}/v2/email/outbound-emails",
-        {"Content-Type": "application/json", "User-Agent": "bench"},
-        body,
-    )
-    SigV4Signer("ses").sign(request, Credentials("bench", "bench"), region=REGION)
-    return request
+# What a transport is handed for one SendEmail: the headers of a real signed
+# request (the signature's value does not matter to the sink). Plain data, so
+# candidates can be measured in a virtualenv without aws-ses's dependencies.
+WIRE_BODY = json.dumps(PASCAL, separators=(",", ":")).encode()
+WIRE_HEADERS = {
+    "Content-Type": "application/json",
+    "User-Agent": "aws-ses/0.1.0 python/3.11.7",
+    "X-Amz-Date": "20260101T000000Z",
+    "Authorization": (
+        "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/ses/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date, Signature=" + "0" * 64
+    ),
+}
+SEND_PATH = "/v2/email/outbound-emails"
 
 
 def transport_sender(name: str, url: str) -> Callable[[], Any]:
-    from aws_ses.transport import Timeout, sync_transport
+    """One candidate transport alone, POSTing a signed-size SendEmail request."""
+    if name in CANDIDATES:
+        return CANDIDATES[name](url)
+    from aws_ses.transport import HttpRequest, Timeout, sync_transport
 
     transport = sync_transport(name)
-    request, timeout = signed_request(url), Timeout()
+    timeout = Timeout()
+    request = HttpRequest("POST", url + SEND_PATH, dict(WIRE_HEADERS), WIRE_BODY)
 
     def send() -> Any:
         response = transport.send(request, timeout=timeout)
@@ -237,6 +240,67 @@ def transport_sender(name: str, url: str) -> Callable[[], Any]:
         return response
 
     return send
+
+
+def _http_client(url: str) -> Callable[[], Any]:
+    # The standard library's client on one kept-alive connection.
+    import http.client
+
+    host, _, port = url.removeprefix("http://").partition(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def send() -> bytes:
+        conn.request("POST", SEND_PATH, WIRE_BODY, WIRE_HEADERS)
+        response = conn.getresponse()
+        data = response.read()
+        assert response.status == 200
+        return data
+
+    return send
+
+
+def _pycurl(url: str) -> Callable[[], Any]:
+    import io
+
+    import pycurl  # type: ignore[import-not-found]
+
+    curl = pycurl.Curl()
+    curl.setopt(pycurl.URL, url + SEND_PATH)
+    curl.setopt(pycurl.POST, 1)
+    curl.setopt(pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in WIRE_HEADERS.items()] + ["Expect:"])
+    curl.setopt(pycurl.POSTFIELDS, WIRE_BODY)
+    curl.setopt(pycurl.TCP_NODELAY, 1)
+
+    def send() -> bytes:
+        buf = io.BytesIO()
+        curl.setopt(pycurl.WRITEDATA, buf)
+        curl.perform()
+        assert curl.getinfo(pycurl.RESPONSE_CODE) == 200
+        return buf.getvalue()
+
+    return send
+
+
+def _pyreqwest(url: str) -> Callable[[], Any]:
+    from pyreqwest.client import SyncClientBuilder  # type: ignore[import-not-found]
+
+    client = SyncClientBuilder().build()
+
+    def send() -> bytes:
+        response = (
+            client.post(url + SEND_PATH).headers(WIRE_HEADERS).body_bytes(WIRE_BODY).build().send()
+        )
+        assert response.status == 200
+        return response.bytes()
+
+    return send
+
+
+CANDIDATES: dict[str, Callable[[str], Callable[[], Any]]] = {
+    "http.client": _http_client,
+    "pycurl": _pycurl,
+    "pyreqwest": _pyreqwest,
+}
 
 
 def floor_sender(url: str) -> Callable[[], Any]:
@@ -247,12 +311,11 @@ def floor_sender(url: str) -> Callable[[], Any]:
     host, _, port = url.removeprefix("http://").partition(":")
     sock = socket.create_connection((host, int(port)))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    request = signed_request(url)
-    head = "".join(f"{k}: {v}\r\n" for k, v in request.headers.items())
+    head = "".join(f"{k}: {v}\r\n" for k, v in WIRE_HEADERS.items())
     wire = (
-        f"POST /v2/email/outbound-emails HTTP/1.1\r\nHost: {host}:{port}\r\n{head}"
-        f"Content-Length: {len(request.body)}\r\n\r\n"
-    ).encode() + request.body
+        f"POST {SEND_PATH} HTTP/1.1\r\nHost: {host}:{port}\r\n{head}"
+        f"Content-Length: {len(WIRE_BODY)}\r\n\r\n"
+    ).encode() + WIRE_BODY
 
     def send() -> bytes:
         sock.sendall(wire)
@@ -335,8 +398,11 @@ def measure_async(client: str, url: str, n: int) -> float:
         if client.startswith("transport:"):
             from aws_ses.transport import Timeout, async_transport
 
+            from aws_ses.transport import HttpRequest
+
             t = async_transport(client.partition(":")[2], max_pool_connections=CONCURRENCY)
-            request, timeout = signed_request(url), Timeout()
+            timeout = Timeout()
+            request = HttpRequest("POST", url + SEND_PATH, dict(WIRE_HEADERS), WIRE_BODY)
             try:
                 return await _gather_rate(
                     lambda: t.send(request, timeout=timeout), n, CONCURRENCY
