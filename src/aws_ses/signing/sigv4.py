@@ -20,10 +20,12 @@ it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -318,14 +320,24 @@ def signature(key: bytes, text: str) -> str:
     return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
+_clock: tuple[int, str] = (0, "")  # (whole second, its X-Amz-Date): one format per second
+
+
 def amz_date(now: datetime | None = None) -> str:
     """``YYYYMMDDTHHMMSSZ`` for ``now`` (default: the current time).
 
     A naive datetime is taken to be UTC already.
     """
+    global _clock
     if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is not None:
+        second = int(time.time())
+        cached = _clock
+        if cached[0] == second:
+            return cached[1]
+        text = time.strftime(AMZ_DATE_FORMAT, time.gmtime(second))
+        _clock = (second, text)
+        return text
+    if now.tzinfo is not None:
         now = now.astimezone(UTC)
     return now.strftime(AMZ_DATE_FORMAT)
 
@@ -360,12 +372,30 @@ def prepare_request(
     headers["X-Amz-Date"] = timestamp
     for name, value in extra:
         headers[name] = value
-    scheme, netloc, path, query = split_url(request.url)
-    selected = headers_to_sign(headers, canonical_host(scheme, netloc))
+    host, uri, query = _url_parts(request.url)
+    selected = headers_to_sign(headers, host)
     if body_hash is None:
         body_hash = payload_hash(request.body)
-    canonical, names = _canonical_request(request.method, path, query, selected, body_hash, True)
+    header_lines, names = _canonical_headers_and_names(selected)
+    canonical = (
+        f"{request.method.upper()}\n{uri}\n{query}\n{header_lines}\n\n{names}\n{body_hash}"
+    )
     return timestamp, canonical, names
+
+
+@functools.lru_cache(maxsize=512)
+def _url_parts(url: str) -> tuple[str, str, str]:
+    """(host header, canonical URI, canonical query) of a URL.
+
+    A client sends most calls to a few URLs (every SendEmail has the same
+    one), so the parsing and percent-encoding are done once per URL.
+    """
+    scheme, netloc, path, query = split_url(url)
+    return (
+        canonical_host(scheme, netloc),
+        canonical_uri(path, normalize=True),
+        canonical_query_string(query),
+    )
 
 
 _KeyId = tuple[str, str, str, str, bytes]
@@ -380,18 +410,30 @@ class SigV4Signer:
     rotated secret under the same access key id never reuses a stale key.
     """
 
-    __slots__ = ("_keys", "_lock", "max_keys", "service")
+    __slots__ = ("_keys", "_last", "_lock", "max_keys", "service")
 
     def __init__(self, service: str = "ses", *, max_keys: int = 32) -> None:
         self.service = service
         self.max_keys = max_keys
         self._keys: OrderedDict[_KeyId, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        # The last key handed out, for the same credentials *object*: a
+        # client signs call after call with one Credentials, so this skips
+        # hashing the secret and taking the lock on nearly every call.
+        self._last: tuple[object, str, str, bytes] | None = None
 
     def __repr__(self) -> str:
         return f"SigV4Signer(service={self.service!r})"
 
     def _key(self, credentials: Credentials, date: str, region: str) -> bytes:
+        last = self._last
+        if last is not None and last[0] is credentials and last[1] == date and last[2] == region:
+            return last[3]
+        key = self._cached_key(credentials, date, region)
+        self._last = (credentials, date, region, key)
+        return key
+
+    def _cached_key(self, credentials: Credentials, date: str, region: str) -> bytes:
         secret = credentials.secret_access_key
         fingerprint = hashlib.sha256(secret.encode("utf-8")).digest()
         cache_key = (date, region, self.service, credentials.access_key_id, fingerprint)

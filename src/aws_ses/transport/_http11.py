@@ -220,12 +220,16 @@ class ResponseParser:
         raise Incomplete("the response was cut short")
 
     def _parse_head(self, head: bytes) -> int:
-        lines = head.split(b"\r\n")
+        # One decode, then str methods: cheaper than decoding piece by piece.
+        lines = head.decode("latin-1").split("\r\n")
         status_line = lines[0]
-        if not status_line.startswith(b"HTTP/1.") or len(status_line) < 12:
-            raise ProtocolError(f"invalid status line {status_line[:40]!r}")
         code = status_line[9:12]
-        if not code.isdigit() or (len(status_line) > 12 and status_line[12:13] != b" "):
+        if (
+            not status_line.startswith("HTTP/1.")
+            or not code.isdigit()
+            or (len(status_line) > 12 and status_line[12] != " ")
+            or status_line[8:9] != " "
+        ):
             raise ProtocolError(f"invalid status line {status_line[:40]!r}")
         status = int(code)
         if len(lines) > MAX_HEADERS + 1:
@@ -233,16 +237,14 @@ class ResponseParser:
         headers: dict[str, str] = {}
         last = ""
         for raw in lines[1:]:
-            if raw[:1] in (b" ", b"\t"):  # obsolete line folding
-                if not last:
-                    raise ProtocolError("response starts with a folded header line")
-                headers[last] = f"{headers[last]} {raw.strip().decode('latin-1')}"
-                continue
-            name, sep, value = raw.partition(b":")
-            if not sep or not name or name != name.strip():
+            name, sep, value = raw.partition(":")
+            if not sep or not name or name[-1] in " \t" or name[0] in " \t":
+                if raw[:1] in (" ", "\t") and last:  # obsolete line folding
+                    headers[last] = f"{headers[last]} {raw.strip()}"
+                    continue
                 raise ProtocolError(f"invalid response header line {raw[:40]!r}")
-            key = name.decode("latin-1").lower()
-            text = value.strip().decode("latin-1")
+            key = name.lower()
+            text = value.strip()
             previous = headers.get(key)
             headers[key] = text if previous is None else f"{previous}, {text}"
             last = key
@@ -251,7 +253,7 @@ class ResponseParser:
         self.status = status
         self.headers = headers
         connection = headers.get("connection", "").lower()
-        if status_line[7:8] == b"1":
+        if status_line[7] == "1":
             self.reusable = "close" not in connection
         else:  # HTTP/1.0
             self.reusable = "keep-alive" in connection

@@ -40,6 +40,7 @@ __all__ = [
     "bypass_proxy",
     "make_ssl_context",
     "parse_proxy_url",
+    "proxy_environment",
     "proxy_from_environment",
     "select_proxy",
     "split_url",
@@ -87,6 +88,7 @@ def _split_authority(prefix: str) -> tuple[str, str, int]:
     return scheme, host, port
 
 
+@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> Target:
     """Split an absolute URL without re-encoding anything.
 
@@ -252,6 +254,28 @@ def bypass_proxy(host: str, port: int, no_proxy: str) -> bool:
         elif rule.domain is not None and (host == rule.domain or host.endswith("." + rule.domain)):
             return True
     return False
+
+
+_PROXY_VARS = (
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
+)
+
+
+def proxy_environment() -> dict[str, str]:
+    """The proxy variables of ``os.environ`` now, as a plain dict.
+
+    A transport that takes this snapshot when it is built pays for the
+    environment lookups once rather than at every request (``os.environ``
+    encodes each key it is asked for); httpx reads them at that point too.
+    """
+    env = os.environ
+    return {name: env[name] for name in _PROXY_VARS if name in env}
 
 
 def select_proxy(

@@ -26,7 +26,15 @@ from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
 from ..errors import SesTimeoutError, SesTransportError
 from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
-from ._proxy import Proxy, Target, check_verify, parse_proxy_url, select_proxy, split_url
+from ._proxy import (
+    Proxy,
+    Target,
+    check_verify,
+    parse_proxy_url,
+    proxy_environment,
+    select_proxy,
+    split_url,
+)
 
 if TYPE_CHECKING:
     import ssl
@@ -163,6 +171,8 @@ class AsyncHttp11Transport:
         self._verify = verify
         self._proxy = proxy
         self._trust_env = trust_env
+        # Read once, here: see proxy_environment().
+        self._environ = proxy_environment() if trust_env and proxy is None else {}
         self._ssl: ssl.SSLContext | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pools: dict[_PoolKey, list[_Connection]] = {}
@@ -281,7 +291,9 @@ class AsyncHttp11Transport:
     async def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
         loop = self._bind()
         target = split_url(request.url)
-        proxy = select_proxy(target, proxy=self._proxy, trust_env=self._trust_env)
+        proxy = select_proxy(
+            target, proxy=self._proxy, trust_env=self._trust_env, environ=self._environ
+        )
         headers = request.headers
         if proxy is not None and target.scheme == "http":
             path = request.url.partition("#")[0]  # absolute form, read by the proxy

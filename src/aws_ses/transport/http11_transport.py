@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
+import sys
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,7 +28,15 @@ from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
 from ..errors import SesTimeoutError, SesTransportError
 from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
-from ._proxy import Proxy, Target, check_verify, parse_proxy_url, select_proxy, split_url
+from ._proxy import (
+    Proxy,
+    Target,
+    check_verify,
+    parse_proxy_url,
+    proxy_environment,
+    select_proxy,
+    split_url,
+)
 
 if TYPE_CHECKING:
     import ssl
@@ -53,12 +63,46 @@ except ImportError:  # Windows: no poll(); select() has no descriptor limit ther
         return not readable and not errored
 
 
-class _Connection:
-    __slots__ = ("read_timeout", "sock")
+if sys.platform == "win32":
 
-    def __init__(self, sock: socket.socket, read_timeout: float | None) -> None:
+    def _timeval(seconds: float) -> bytes:
+        return struct.pack("@L", max(1, int(seconds * 1000)))  # a DWORD of milliseconds
+
+else:
+
+    def _timeval(seconds: float) -> bytes:
+        # struct timeval; on 64-bit macOS tv_usec is an int followed by
+        # padding, which this little-endian packing fills correctly.
+        whole = int(seconds)
+        micro = max(0 if whole else 1000, int((seconds - whole) * 1e6))
+        return struct.pack("@ll", whole, micro)
+
+
+_KERNEL_TIMEOUTS = hasattr(socket, "SO_RCVTIMEO") and hasattr(socket, "SO_SNDTIMEO")
+
+
+class _Connection:
+    __slots__ = ("read_timeout", "sock", "tls")
+
+    def __init__(self, sock: socket.socket, read_timeout: float | None, tls: bool) -> None:
         self.sock = sock
         self.read_timeout = read_timeout
+        self.tls = tls
+
+    def set_read_timeout(self, seconds: float) -> None:
+        sock = self.sock
+        if self.tls or not _KERNEL_TIMEOUTS:
+            sock.settimeout(seconds)
+        else:
+            # A blocking socket with kernel timeouts: Python's own timeout
+            # mode polls before every send and recv, a system call per I/O
+            # that costs a third of a small request's CPU. recv then fails
+            # with EAGAIN (BlockingIOError) when the time is up.
+            sock.settimeout(None)
+            value = _timeval(seconds)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+        self.read_timeout = seconds
 
     def usable(self) -> bool:
         sock = self.sock
@@ -90,8 +134,8 @@ class Http11Transport:
     after use). ``verify`` is ``True`` (system CA store, or certifi's bundle
     when the system has none), a CA bundle path, or ``False``. ``proxy``
     forces a proxy for every request; otherwise, with ``trust_env``,
-    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` are read at each request (see
-    :mod:`aws_ses.transport._proxy`). Plain-HTTP requests go to the proxy in
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` are read when the transport
+    is built (see :mod:`aws_ses.transport._proxy`). Plain-HTTP requests go to the proxy in
     absolute form; HTTPS requests go through a ``CONNECT`` tunnel. An
     ``https://`` proxy URL is supported for plain-HTTP targets only. Safe to
     share between threads, and after ``os.fork()`` a child never reuses its
@@ -115,6 +159,8 @@ class Http11Transport:
         self._verify = verify
         self._proxy = proxy
         self._trust_env = trust_env
+        # Read once, here: see proxy_environment().
+        self._environ = proxy_environment() if trust_env and proxy is None else {}
         self._ssl: ssl.SSLContext | None = None
         self._lock = threading.Lock()
         self._pools: dict[_PoolKey, list[_Connection]] = {}
@@ -196,7 +242,7 @@ class Http11Transport:
         except BaseException:
             sock.close()
             raise
-        return _Connection(sock, timeout.connect)
+        return _Connection(sock, None, target.scheme == "https")
 
     def _tls(self, sock: socket.socket, host: str, where: str, timeout: Timeout) -> socket.socket:
         import ssl
@@ -242,7 +288,9 @@ class Http11Transport:
 
     def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
         target = split_url(request.url)
-        proxy = select_proxy(target, proxy=self._proxy, trust_env=self._trust_env)
+        proxy = select_proxy(
+            target, proxy=self._proxy, trust_env=self._trust_env, environ=self._environ
+        )
         headers = request.headers
         if proxy is not None and target.scheme == "http":
             # No tunnel: the proxy reads the request, in absolute form.
@@ -265,8 +313,7 @@ class Http11Transport:
         sent = False
         try:
             if conn.read_timeout != timeout.read:
-                sock.settimeout(timeout.read)
-                conn.read_timeout = timeout.read
+                conn.set_read_timeout(timeout.read)
             sent = True
             if len(body) > _LARGE_BODY:
                 sock.sendall(head)
@@ -328,7 +375,7 @@ def _translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) 
     where = target.origin
     if isinstance(exc, SesTransportError):
         return exc
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError | BlockingIOError):  # see set_read_timeout
         return SesTimeoutError(
             f"timed out waiting for {where} (read timeout {timeout.read} s)", sent=sent
         )
