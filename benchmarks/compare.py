@@ -288,19 +288,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts (a smoke test)")
     parser.add_argument("--no-setup", action="store_true", help="never create virtualenvs")
+    parser.add_argument(
+        "--main-only",
+        action="store_true",
+        help="measure only what runs in this interpreter (aws-ses, boto3); others say skipped",
+    )
     parser.add_argument("--cold-runs", type=int, default=None, help="fresh processes (7)")
     parser.add_argument("--calls", type=int, default=None, help="calls per measure (3000)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     cold_runs = args.cold_runs or (1 if args.quick else 7)
-    calls = args.calls or (20 if args.quick else 3000)
+    calls = args.calls or (10 if args.quick else 3000)
     bulk_recipients = 100 if args.quick else 10000
-    attach_calls = 2 if args.quick else 20
+    attach_calls = 1 if args.quick else 20
 
     pythons: dict[str, Path | None] = {"main": Path(sys.executable)}
     why: dict[str, str] = {}
     for name in EXTRA_VENVS:
-        pythons[name], why[name] = ensure_venv(name, setup=not args.no_setup)
+        if args.main_only:
+            pythons[name], why[name] = None, "skipped (--main-only)"
+        else:
+            pythons[name], why[name] = ensure_venv(name, setup=not args.no_setup)
     try:
         subprocess.run(
             [sys.executable, "-c", "import boto3"], check=True, capture_output=True, env=child_env()

@@ -30,7 +30,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote_to_bytes
 
 from aws_ses._http import HttpRequest
 
@@ -174,6 +173,8 @@ def canonical_uri(path: str, *, normalize: bool = True) -> str:
         return path  # the usual SES path: nothing to normalise or encode
     if normalize:
         path = _remove_dot_segments(path) or "/"
+    from urllib.parse import quote  # only for unusual paths (imports ipaddress on 3.11)
+
     return quote(path, safe="/~")
 
 
@@ -181,6 +182,8 @@ def _encode_query_part(text: str) -> str:
     if _UNRESERVED_RUN(text):
         return text
     # Decode to bytes first so "%e1", "%E1" and a raw "ሴ" all end up "%E1..".
+    from urllib.parse import quote, unquote_to_bytes
+
     return quote(unquote_to_bytes(text), safe="-_.~")
 
 

@@ -23,9 +23,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     # Both are imported where they are used: a client of an http:// endpoint
@@ -55,18 +53,25 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------- URLs
 
 
-@dataclass(frozen=True, slots=True)
 class Target:
     """The parts of a request URL a transport needs.
 
     ``target`` is the request target (path and query) exactly as it appears
-    in the URL, so the signed percent-encoding goes out untouched.
+    in the URL, so the signed percent-encoding goes out untouched. (Plain
+    slotted classes here and below: ``dataclasses`` costs more to import
+    than this whole module.)
     """
 
-    scheme: str
-    host: str  # lower-case, IPv6 without brackets
-    port: int
-    target: str
+    __slots__ = ("host", "port", "scheme", "target")
+
+    def __init__(self, scheme: str, host: str, port: int, target: str) -> None:
+        self.scheme = scheme
+        self.host = host  # lower-case, IPv6 without brackets
+        self.port = port
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"Target({self.scheme!r}, {self.host!r}, {self.port!r}, {self.target!r})"
 
     @property
     def origin(self) -> str:
@@ -77,6 +82,9 @@ class Target:
 
 @functools.lru_cache(maxsize=256)
 def _split_authority(prefix: str) -> tuple[str, str, int]:
+    # urllib.parse imports ipaddress on Python 3.11: only pay for it once per host.
+    from urllib.parse import urlsplit
+
     parts = urlsplit(prefix)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
@@ -114,12 +122,28 @@ def split_url(url: str) -> Target:
 # -------------------------------------------------------------------- proxies
 
 
-@dataclass(frozen=True, slots=True)
 class Proxy:
-    """A proxy to use: its URL without credentials, and the credentials apart."""
+    """A proxy to use: its URL without credentials, and the credentials apart.
 
-    url: str
-    credentials: tuple[str, str] | None = field(default=None, repr=False)  # never shown
+    Hashable (pools are keyed by it); the credentials are never shown.
+    """
+
+    __slots__ = ("credentials", "url")
+
+    def __init__(self, url: str, credentials: tuple[str, str] | None = None) -> None:
+        self.url = url
+        self.credentials = credentials
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Proxy):
+            return NotImplemented
+        return (self.url, self.credentials) == (other.url, other.credentials)
+
+    def __hash__(self) -> int:
+        return hash((self.url, self.credentials))
+
+    def __repr__(self) -> str:
+        return f"Proxy(url={self.url!r})"
 
     @property
     def headers(self) -> dict[str, str]:
@@ -139,6 +163,8 @@ def parse_proxy_url(raw: str) -> Proxy:
     ``user:password@`` in the URL (percent-decoded) become the credentials.
     Error messages never repeat the URL, as it may hold a password.
     """
+    from urllib.parse import unquote, urlsplit
+
     raw = raw.strip()
     if "://" not in raw:
         raw = "http://" + raw
@@ -185,11 +211,13 @@ def proxy_from_environment(
     return proxy, _getenv(env, "no_proxy") or ""
 
 
-@dataclass(frozen=True, slots=True)
 class _Rule:
-    domain: str | None  # a host name suffix, or None for an IP rule
-    network: _IPNetwork | None
-    port: int | None
+    __slots__ = ("domain", "network", "port")
+
+    def __init__(self, domain: str | None, network: _IPNetwork | None, port: int | None) -> None:
+        self.domain = domain  # a host name suffix, or None for an IP rule
+        self.network = network
+        self.port = port
 
 
 def _parse_rule(entry: str) -> _Rule | None:
