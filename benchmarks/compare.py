@@ -174,6 +174,22 @@ class Runner:
             times.append((time.perf_counter() - start) * 1000)
         return statistics.median(times)
 
+    def rss(self, client: str, *, attach: bool = False) -> float | str:
+        """Resident MiB of a fresh process that only imports, builds and sends once."""
+        python = self.python_for(client)
+        if python is None:
+            return self.reason(client)
+        measure = "attach-rss-code" if attach else "rss-code"
+        code = subprocess.run(
+            [str(python), str(SCENARIOS), client, measure, "--url", self.url],
+            env=self.env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        done = subprocess.run([str(python), "-c", code], env=self.env, capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["failed"])[-1]
+            return f"failed: {last[:120]}"
+        return float(done.stdout.split()[-1])
+
     def interpreter_start(self, runs: int) -> float:
         python = self.pythons["main"]
         assert python is not None
@@ -366,10 +382,9 @@ def main() -> None:
         row.values["boto3"] = rows["bulk"].values["boto3"]
 
         row = rows["rss"] = Row("rss", "RSS after the first send_email", "MiB", False)
-        for client in ("aws-ses", "capo-sesv2"):
-            row.values[client] = run.measure(client, "rss", 1)
-        row.values["boto3"] = boto("rss", 1)
-        row.values["aiobotocore"] = run.measure("aiobotocore", "rss", 1)
+        for client in ("aws-ses", "capo-sesv2", "aiobotocore"):
+            row.values[client] = run.rss(client)
+        row.values["boto3"] = why.get("main-boto3") or run.rss("boto3")
 
         row = rows["attach-cpu"] = Row(
             "attach-cpu", "CPU per send_email with a 1 MiB attachment", "ms", False
@@ -382,8 +397,8 @@ def main() -> None:
             "attach-rss", "RSS after a send_email with a 1 MiB attachment", "MiB", False
         )
         for client in ("aws-ses", "capo-sesv2"):
-            row.values[client] = run.measure(client, "attach-rss", 1)
-        row.values["boto3"] = boto("attach-rss", 1)
+            row.values[client] = run.rss(client, attach=True)
+        row.values["boto3"] = why.get("main-boto3") or run.rss("boto3", attach=True)
 
         judge(rows)
 

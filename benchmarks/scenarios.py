@@ -10,8 +10,8 @@ library besides the client measured.
 Clients: ``aws-ses``, ``boto3``, ``aiobotocore``, ``capo-sesv2``, and
 ``transport:NAME`` (an aws-ses transport alone) and ``floor`` (a raw
 keep-alive socket). Measures: ``cold-code`` (prints the cold-start program),
-``cpu``, ``attach-cpu``, ``threads``, ``async``, ``bulk``, ``rss``,
-``attach-rss``.
+``rss-code`` and ``attach-rss-code`` (print programs that compare.py runs),
+``cpu``, ``attach-cpu``, ``threads``, ``async``, ``bulk``.
 """
 
 from __future__ import annotations
@@ -114,12 +114,33 @@ def _ours_kw() -> tuple[str, str]:
     )
 
 
-def cold_code(client: str, url: str) -> str:
+def cold_code(client: str, url: str, *, attach: bool = False) -> str:
     ours_kw, ours_async_kw = _ours_kw()
+    snake, pascal = (snake_attach(), pascal_attach()) if attach else (SNAKE, PASCAL)
     return COLD[client].format(
-        region=REGION, url=url, snake=SNAKE, pascal=PASCAL, ours_kw=ours_kw,
+        region=REGION, url=url, snake=snake, pascal=pascal, ours_kw=ours_kw,
         ours_async_kw=ours_async_kw,
     )  # fmt: skip
+
+
+RSS_PROBE = """
+import sys
+if sys.platform == "linux":
+    with open("/proc/self/status") as f:
+        kib = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+else:  # peak instead of current
+    import resource
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1 if sys.platform != "darwin" else 1024)
+print(kib / 1024)
+"""
+
+
+def rss_code(client: str, url: str, *, attach: bool) -> str:
+    """The cold-start program plus a look at its resident memory: nothing else loaded."""
+    code = cold_code(client, url, attach=attach)
+    if attach:  # the attachment's bytes are made in the process, not spelled out
+        code = code.replace(repr(ATTACHMENT), "bytes(range(256)) * 4096")
+    return code + RSS_PROBE
 
 
 # ------------------------------------------------------------------ clients
@@ -461,30 +482,6 @@ def measure_bulk(client: str, url: str, recipients: int) -> float:
     raise SystemExit(f"no bulk sender for {client}")
 
 
-def rss_after(client: str, url: str, *, attach: bool) -> float:
-    """Resident memory (MiB) of this process after its first send."""
-    if client == "aws-ses-async" or client == "aiobotocore":
-
-        async def once() -> None:
-            if client == "aws-ses-async":
-                async with ours_async(url) as c:
-                    await c.send_email(**(snake_attach() if attach else SNAKE))
-            else:
-                async with aiobotocore_client(url) as a:
-                    await a.send_email(**(pascal_attach() if attach else PASCAL))
-
-        asyncio.run(once())
-    else:
-        sync_sender(client, url, attach=attach)()
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    import resource  # not Linux: peak instead of current
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("client")
@@ -496,6 +493,9 @@ def main() -> None:
     if measure == "cold-code":
         print(cold_code(client, url))
         return
+    if measure in ("rss-code", "attach-rss-code"):
+        print(rss_code(client, url, attach=measure == "attach-rss-code"))
+        return
     if measure == "cpu":
         value = measure_cpu(sync_sender(client, url), n)
     elif measure == "attach-cpu":
@@ -506,10 +506,6 @@ def main() -> None:
         value = measure_async(client, url, n)
     elif measure == "bulk":
         value = measure_bulk(client, url, n)
-    elif measure == "rss":
-        value = rss_after(client, url, attach=False)
-    elif measure == "attach-rss":
-        value = rss_after(client, url, attach=True)
     else:
         raise SystemExit(f"unknown measure {measure!r}")
     json.dump({"value": value}, sys.stdout)

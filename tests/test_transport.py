@@ -670,6 +670,110 @@ class _no_warning:
         return None
 
 
+class _ScriptedServer:
+    """A raw TCP server whose reply depends on the request path: cut-off and odd replies."""
+
+    OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    REPLIES = {
+        "/cut-headers": b"HTTP/1.1 200 OK\r\nContent-Len",
+        "/cut-body": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"MessageId\":",
+        "/cut-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"Mess",
+        "/chunked": (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+            b"X-Fold: a\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+        ),
+        "/until-close": b"HTTP/1.1 200 OK\r\n\r\nall of it",
+        # Answers, then hangs up without saying "Connection: close".
+        "/then-close": OK,
+    }
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while True:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, data = data.partition(b"\r\n\r\n")
+                path = head.split(b" ")[1].decode()
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(data) < length:
+                    data += conn.recv(65536)
+                data = data[length:]
+                reply = self.REPLIES.get(path, self.OK)
+                conn.sendall(reply)
+                if path in self.REPLIES:
+                    return  # hang up after every scripted reply
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[_ScriptedServer]:
+    server = _ScriptedServer()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["/cut-headers", "/cut-body", "/cut-chunk"])
+def test_cut_off_reply_is_an_error_that_may_have_been_sent(
+    make_client: Callable[..., Client], scripted: _ScriptedServer, path: str
+) -> None:
+    with pytest.raises(SesTransportError) as info:
+        make_client().send("POST", f"http://127.0.0.1:{scripted.port}{path}", body=b"{}")
+    assert info.value.sent is True
+    assert not isinstance(info.value, SesTimeoutError)
+
+
+def test_chunked_reply_after_100_continue(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
+    response = make_client().send("POST", f"http://127.0.0.1:{scripted.port}/chunked", body=b"x")
+    assert response.status == 200
+    assert response.body == b"hello world"
+    assert response.headers["x-fold"] == "a"
+
+
+def test_reply_read_until_close(make_client: Callable[..., Client], scripted: _ScriptedServer) -> None:
+    response = make_client().send("GET", f"http://127.0.0.1:{scripted.port}/until-close")
+    assert (response.status, response.body) == (200, b"all of it")
+
+
+def test_connection_closed_while_idle_is_not_reused(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
+    client = make_client()
+    base = f"http://127.0.0.1:{scripted.port}"
+    assert client.send("POST", f"{base}/then-close", body=b"{}").body == b"ok"
+    time.sleep(0.1)  # the server's FIN arrives while the connection sits in the pool
+    assert client.send("POST", f"{base}/next", body=b"{}").body == b"ok"
+    assert scripted.connections == 2
+
+
 def test_bad_ca_path_fails_at_construction(make_client: Callable[..., Client]) -> None:
     with pytest.raises(FileNotFoundError):
         make_client(verify="/nonexistent/ca.pem")

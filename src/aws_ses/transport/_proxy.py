@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Proxy",
+    "ProxyChooser",
     "check_verify",
     "Target",
     "bypass_proxy",
@@ -322,6 +323,30 @@ def select_proxy(
     if env_proxy is None or bypass_proxy(target.host, target.port, no_proxy):
         return None
     return parse_proxy_url(env_proxy)
+
+
+class ProxyChooser:
+    """:func:`select_proxy` with the environment read once, when it is built.
+
+    A transport asks it for every request; with no proxy configured that is
+    one dict lookup. See :func:`proxy_environment` for why the environment
+    is read up front.
+    """
+
+    __slots__ = ("_by_scheme", "_forced")
+
+    def __init__(self, *, proxy: str | None, trust_env: bool) -> None:
+        self._forced = parse_proxy_url(proxy) if proxy is not None else None
+        env = proxy_environment() if trust_env and proxy is None else {}
+        self._by_scheme = {scheme: proxy_from_environment(scheme, env) for scheme in _DEFAULT_PORTS}
+
+    def choose(self, target: Target) -> Proxy | None:
+        if self._forced is not None:
+            return self._forced
+        env_proxy, no_proxy = self._by_scheme[target.scheme]
+        if env_proxy is None or bypass_proxy(target.host, target.port, no_proxy):
+            return None
+        return parse_proxy_url(env_proxy)
 
 
 # ------------------------------------------------------------------------ TLS

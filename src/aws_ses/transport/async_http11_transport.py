@@ -28,11 +28,9 @@ from ..errors import SesTimeoutError, SesTransportError
 from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
 from ._proxy import (
     Proxy,
+    ProxyChooser,
     Target,
     check_verify,
-    parse_proxy_url,
-    proxy_environment,
-    select_proxy,
     split_url,
 )
 
@@ -45,14 +43,22 @@ __all__ = ["AsyncHttp11Transport"]
 class _Connection(asyncio.Protocol):
     """One keep-alive connection; at most one request on it at a time."""
 
-    __slots__ = ("_loop", "_parser", "_timer", "_waiter", "closed", "read_timeout", "transport")
+    __slots__ = (
+        "_deadline", "_loop", "_parser", "_timer", "_waiter", "closed", "read_timeout",
+        "transport",
+    )  # fmt: skip
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.transport: asyncio.Transport | None = None
         self._parser: ResponseParser | None = None
         self._waiter: asyncio.Future[ResponseParser] | None = None
+        # The read timeout: a deadline moved by each request and each arrival,
+        # checked by one timer that re-arms itself only while a request waits.
+        # A timer per request would be armed and cancelled thousands of times
+        # a second, and cancelled timers clog the event loop's heap.
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline = 0.0
         self.read_timeout = 0.0
         self.closed = False
 
@@ -75,7 +81,7 @@ class _Connection(asyncio.Protocol):
         if done:
             self._finish(None)
         else:  # the read timeout counts from the last bytes received
-            self._arm_timer()
+            self._deadline = self._loop.time() + self.read_timeout
 
     def eof_received(self) -> bool:
         self.closed = True
@@ -103,24 +109,26 @@ class _Connection(asyncio.Protocol):
         self._parser = parser
         waiter = self._waiter = self._loop.create_future()
         self.read_timeout = read_timeout
+        self._deadline = deadline = self._loop.time() + read_timeout
         self.transport.write(data)
-        self._arm_timer()
+        timer = self._timer
+        if timer is None or timer.when() > deadline:
+            if timer is not None:
+                timer.cancel()
+            self._timer = self._loop.call_at(deadline, self._check_deadline)
         return waiter
 
-    def _arm_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = self._loop.call_at(self._loop.time() + self.read_timeout, self._timed_out)
-
-    def _timed_out(self) -> None:
+    def _check_deadline(self) -> None:
         self._timer = None
-        self._finish(TimeoutError())
-        self.close()
+        if self._parser is None:
+            return  # idle: the next request arms the timer again
+        if self._loop.time() >= self._deadline:
+            self._finish(TimeoutError())
+            self.close()
+        else:
+            self._timer = self._loop.call_at(self._deadline, self._check_deadline)
 
     def _finish(self, exc: BaseException | None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         parser, self._parser = self._parser, None
         waiter, self._waiter = self._waiter, None
         if waiter is None or waiter.done() or parser is None:
@@ -135,6 +143,9 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         self.closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.transport is not None:
             self.transport.close()
 
@@ -164,15 +175,13 @@ class AsyncHttp11Transport:
     ) -> None:
         if max_pool_connections < 1:
             raise ValueError("max_pool_connections must be at least 1")
-        if proxy is not None:
-            parse_proxy_url(proxy)  # fail now, not at the first request
         check_verify(verify)
+        # An invalid proxy URL fails here, not at the first request.
+        self._proxies = ProxyChooser(proxy=proxy, trust_env=trust_env)
         self._limit = max_pool_connections
         self._verify = verify
         self._proxy = proxy
         self._trust_env = trust_env
-        # Read once, here: see proxy_environment().
-        self._environ = proxy_environment() if trust_env and proxy is None else {}
         self._ssl: ssl.SSLContext | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pools: dict[_PoolKey, list[_Connection]] = {}
@@ -291,9 +300,7 @@ class AsyncHttp11Transport:
     async def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
         loop = self._bind()
         target = split_url(request.url)
-        proxy = select_proxy(
-            target, proxy=self._proxy, trust_env=self._trust_env, environ=self._environ
-        )
+        proxy = self._proxies.choose(target)
         headers = request.headers
         if proxy is not None and target.scheme == "http":
             path = request.url.partition("#")[0]  # absolute form, read by the proxy

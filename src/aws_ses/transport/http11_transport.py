@@ -30,11 +30,9 @@ from ..errors import SesTimeoutError, SesTransportError
 from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
 from ._proxy import (
     Proxy,
+    ProxyChooser,
     Target,
     check_verify,
-    parse_proxy_url,
-    proxy_environment,
-    select_proxy,
     split_url,
 )
 
@@ -152,15 +150,13 @@ class Http11Transport:
     ) -> None:
         if max_pool_connections < 1:
             raise ValueError("max_pool_connections must be at least 1")
-        if proxy is not None:
-            parse_proxy_url(proxy)  # fail now, not at the first request
         check_verify(verify)
+        # An invalid proxy URL fails here, not at the first request.
+        self._proxies = ProxyChooser(proxy=proxy, trust_env=trust_env)
         self._max_idle = max_pool_connections
         self._verify = verify
         self._proxy = proxy
         self._trust_env = trust_env
-        # Read once, here: see proxy_environment().
-        self._environ = proxy_environment() if trust_env and proxy is None else {}
         self._ssl: ssl.SSLContext | None = None
         self._lock = threading.Lock()
         self._pools: dict[_PoolKey, list[_Connection]] = {}
@@ -288,9 +284,7 @@ class Http11Transport:
 
     def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
         target = split_url(request.url)
-        proxy = select_proxy(
-            target, proxy=self._proxy, trust_env=self._trust_env, environ=self._environ
-        )
+        proxy = self._proxies.choose(target)
         headers = request.headers
         if proxy is not None and target.scheme == "http":
             # No tunnel: the proxy reads the request, in absolute form.
