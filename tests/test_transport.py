@@ -54,6 +54,7 @@ from aws_ses.transport import (
     error_response,
     json_response,
 )
+from aws_ses.transport import _http11
 from aws_ses.transport import aiohttp_transport as aio_mod
 from aws_ses.transport import urllib3_transport as u3_mod
 from aws_ses.transport.aiohttp_transport import AiohttpTransport
@@ -1274,3 +1275,90 @@ async def test_starlette_app_through_both_asgi_transports(kind: str) -> None:
         "length": 2,
     }
     assert events == ["startup", "shutdown"]
+
+
+# ------------------------------------------------------ our HTTP/1.1 parser
+
+
+def _parse(*pieces: bytes, head_only: bool = False) -> _http11.ResponseParser:
+    parser = _http11.ResponseParser(head_only=head_only)
+    for piece in pieces:
+        if parser.feed(piece):
+            return parser
+    parser.feed_eof()
+    return parser
+
+
+def test_parser_frames_by_length_byte_by_byte() -> None:
+    reply = b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\n\r\nhello"
+    parser = _parse(*(reply[i : i + 1] for i in range(len(reply))))
+    assert (parser.status, parser.body, parser.reusable) == (201, b"hello", True)
+    assert parser.headers == {"content-length": "5", "x-a": "1, 2"}
+
+
+def test_parser_head_and_no_body_statuses() -> None:
+    assert _parse(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", head_only=True).body == b""
+    assert _parse(b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n").body == b""
+    closing = _parse(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    assert closing.reusable is False
+    old = _parse(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
+    assert old.reusable is False
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 2000 OK\r\n\r\n",
+        b"SPDY/3 200 OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\nx",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY",
+    ],
+)
+def test_parser_rejects_malformed_replies(reply: bytes) -> None:
+    with pytest.raises(_http11.ProtocolError):
+        _parse(reply)
+
+
+def test_parser_refuses_endless_headers() -> None:
+    with pytest.raises(_http11.ProtocolError, match="too long"):
+        _parse(b"HTTP/1.1 200 OK\r\n" + b"X: " + b"a" * (_http11.MAX_HEAD + 1))
+
+
+def test_request_head_refuses_injected_lines() -> None:
+    with pytest.raises(ValueError, match="line break"):
+        _http11.encode_head("GET", "/", "h", {"X-Evil": "a\r\nInjected: 1"}, 0)
+    head = _http11.encode_head("PUT", "/p%2f", "h:1", {"Content-Length": "99", "A": "b"}, 0)
+    assert head == b"PUT /p%2f HTTP/1.1\r\nHost: h:1\r\nA: b\r\nContent-Length: 0\r\n\r\n"
+
+
+def test_http_endpoint_loads_no_ssl_nor_mail_modules(echo: str) -> None:
+    # asyncio itself imports ssl and logging, so this holds for the sync client only.
+    code = (
+        "import sys\n"
+        "from aws_ses import Credentials, SesClient\n"
+        "from aws_ses.transport import HttpRequest, Timeout, sync_transport\n"
+        f"c = SesClient(region='us-east-1', endpoint_url='http://{echo}',"
+        " credentials=Credentials('a', 'b'), transport=sync_transport())\n"
+        f"r = c._transport.send(HttpRequest('GET', 'http://{echo}/x'), timeout=Timeout())\n"
+        "assert r.status == 200\n"
+        "loaded = {'ssl', 'email', 'email_validator', 'aws_ses.mime', 'urllib3', 'aiohttp',\n"
+        "          'http.client', 'asyncio'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_transports_by_name() -> None:
+    from aws_ses.transport import async_transport, sync_transport
+
+    assert type(sync_transport()) is Http11Transport
+    assert type(sync_transport("urllib3", max_pool_connections=2)) is Urllib3Transport
+    assert type(async_transport()) is AsyncHttp11Transport
+    assert type(async_transport("aiohttp")) is AiohttpTransport
+    with pytest.raises(ValueError, match="urllib3"):
+        sync_transport("curl")
+    with pytest.raises(ValueError, match="invalid proxy URL"):
+        sync_transport(proxy="http://user:pw@proxy:notaport")
