@@ -184,7 +184,9 @@ class Runner:
             [str(python), str(SCENARIOS), client, measure, "--url", self.url],
             env=self.env, capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
-        done = subprocess.run([str(python), "-c", code], env=self.env, capture_output=True, text=True)
+        done = subprocess.run(
+            [str(python), "-c", code], env=self.env, capture_output=True, text=True
+        )
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["failed"])[-1]
             return f"failed: {last[:120]}"
@@ -222,7 +224,8 @@ def _num(row: Row, client: str) -> float | None:
 TARGETS = [
     ("cold", [("boto3", 1 / 4, True)], "<= 1/4 of boto3"),
     ("cpu", [("boto3", 1 / 6, True), ("capo-sesv2", 1 / 2, True)], "<= 1/6 boto3, <= 1/2 capo"),
-    ("async", [("aiobotocore", 5, False), ("capo-sesv2", 2.5, False)], ">= 5x aiobotocore, >= 2.5x capo"),
+    ("async", [("aiobotocore", 5, False), ("capo-sesv2", 2.5, False)],
+     ">= 5x aiobotocore, >= 2.5x capo"),
     ("rss", [("boto3", 1 / 2, True)], "<= 1/2 of boto3"),
     ("bulk", [("boto3", 3, False)], ">= 3x boto3"),
 ]  # fmt: skip

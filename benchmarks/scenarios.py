@@ -128,9 +128,10 @@ import sys
 if sys.platform == "linux":
     with open("/proc/self/status") as f:
         kib = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-else:  # peak instead of current
+else:  # peak instead of current; macOS counts bytes, others KiB
     import resource
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1 if sys.platform != "darwin" else 1024)
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kib = kib // 1024 if sys.platform == "darwin" else kib
 print(kib / 1024)
 """
 
@@ -417,17 +418,13 @@ def measure_async(client: str, url: str, n: int) -> float:
             async with capo_async(url) as k:
                 return await _gather_rate(lambda: k.send_email(**SNAKE), n, CONCURRENCY)
         if client.startswith("transport:"):
-            from aws_ses.transport import Timeout, async_transport
-
-            from aws_ses.transport import HttpRequest
+            from aws_ses.transport import HttpRequest, Timeout, async_transport
 
             t = async_transport(client.partition(":")[2], max_pool_connections=CONCURRENCY)
             timeout = Timeout()
             request = HttpRequest("POST", url + SEND_PATH, dict(WIRE_HEADERS), WIRE_BODY)
             try:
-                return await _gather_rate(
-                    lambda: t.send(request, timeout=timeout), n, CONCURRENCY
-                )
+                return await _gather_rate(lambda: t.send(request, timeout=timeout), n, CONCURRENCY)
             finally:
                 await t.aclose()
         raise SystemExit(f"no async sender for {client}")

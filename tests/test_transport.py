@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -50,11 +50,11 @@ from aws_ses.transport import (
     Timeout,
     Transport,
     Urllib3Transport,
+    _http11,
     _proxy,
     error_response,
     json_response,
 )
-from aws_ses.transport import _http11
 from aws_ses.transport import aiohttp_transport as aio_mod
 from aws_ses.transport import urllib3_transport as u3_mod
 from aws_ses.transport.aiohttp_transport import AiohttpTransport
@@ -675,13 +675,13 @@ class _ScriptedServer:
     """A raw TCP server whose reply depends on the request path: cut-off and odd replies."""
 
     OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-    REPLIES = {
+    REPLIES: ClassVar[dict[str, bytes]] = {
         "/cut-headers": b"HTTP/1.1 200 OK\r\nContent-Len",
-        "/cut-body": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"MessageId\":",
-        "/cut-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"Mess",
+        "/cut-body": b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"MessageId":',
+        "/cut-chunk": b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"Mess',
         "/chunked": (
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-            b"X-Fold: a\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+            b"X-Extra: a\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
         ),
         "/until-close": b"HTTP/1.1 200 OK\r\n\r\nall of it",
         # Answers, then hangs up without saying "Connection: close".
@@ -756,10 +756,12 @@ def test_chunked_reply_after_100_continue(
     response = make_client().send("POST", f"http://127.0.0.1:{scripted.port}/chunked", body=b"x")
     assert response.status == 200
     assert response.body == b"hello world"
-    assert response.headers["x-fold"] == "a"
+    assert response.headers["x-extra"] == "a"
 
 
-def test_reply_read_until_close(make_client: Callable[..., Client], scripted: _ScriptedServer) -> None:
+def test_reply_read_until_close(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
     response = make_client().send("GET", f"http://127.0.0.1:{scripted.port}/until-close")
     assert (response.status, response.body) == (200, b"all of it")
 

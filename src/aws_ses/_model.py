@@ -44,8 +44,12 @@ class _Record:
 
     __slots__ = ()
 
+    def _fields(self) -> tuple[str, ...]:
+        slots: tuple[str, ...] = self.__slots__
+        return tuple(name for name in slots if not name.startswith("_"))
+
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__ if not name.startswith("_"))
+        return tuple(getattr(self, name) for name in self._fields())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -60,9 +64,7 @@ class _Record:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        fields = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self.__slots__ if not name.startswith("_")
-        )
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields())
         return f"{type(self).__name__}({fields})"
 
 
@@ -74,7 +76,7 @@ def _init(record: _Record, **values: Any) -> None:
 class Member(_Record):
     """A member of a structure: its wire name, Python name and target shape."""
 
-    __slots__ = ("wire", "py", "shape", "location", "location_name")
+    __slots__ = ("location", "location_name", "py", "shape", "wire")
     wire: str
     py: str
     shape: str
@@ -96,8 +98,18 @@ class Shape(_Record):
     """One shape of the model, with the constraints the client checks."""
 
     __slots__ = (
-        "name", "kind", "members", "required", "member", "key", "value", "enum", "min", "max",
-        "sensitive", "_index",
+        "_index",
+        "enum",
+        "key",
+        "kind",
+        "max",
+        "member",
+        "members",
+        "min",
+        "name",
+        "required",
+        "sensitive",
+        "value",
     )  # fmt: skip
     name: str
     kind: ShapeKind
@@ -145,7 +157,7 @@ class Shape(_Record):
 class Paginator(_Record):
     """How a list operation pages: token members and the list it yields."""
 
-    __slots__ = ("input_token", "output_token", "result_key", "limit_key")
+    __slots__ = ("input_token", "limit_key", "output_token", "result_key")
     input_token: str
     output_token: str
     result_key: str
@@ -163,7 +175,7 @@ class Paginator(_Record):
 class Operation(_Record):
     """One SES v2 operation."""
 
-    __slots__ = ("name", "py_name", "method", "uri", "input", "output", "errors", "paginator")
+    __slots__ = ("errors", "input", "method", "name", "output", "paginator", "py_name", "uri")
     name: str
     py_name: str
     method: str

@@ -380,9 +380,7 @@ def prepare_request(
     if body_hash is None:
         body_hash = payload_hash(request.body)
     header_lines, names = _canonical_headers_and_names(selected)
-    canonical = (
-        f"{request.method.upper()}\n{uri}\n{query}\n{header_lines}\n\n{names}\n{body_hash}"
-    )
+    canonical = f"{request.method.upper()}\n{uri}\n{query}\n{header_lines}\n\n{names}\n{body_hash}"
     return timestamp, canonical, names
 
 

@@ -19,9 +19,9 @@ from .base import AsyncTransport, HttpRequest, HttpResponse, Timeout, Transport
 
 if TYPE_CHECKING:
     from .aiohttp_transport import AiohttpTransport as AiohttpTransport
-    from .async_http11_transport import AsyncHttp11Transport as AsyncHttp11Transport
     from .asgi import ASGITransport as ASGITransport
     from .asgi import SyncASGITransport as SyncASGITransport
+    from .async_http11_transport import AsyncHttp11Transport as AsyncHttp11Transport
     from .http11_transport import Http11Transport as Http11Transport
     from .mock import AsyncMockTransport as AsyncMockTransport
     from .mock import MockTransport as MockTransport

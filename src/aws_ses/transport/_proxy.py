@@ -370,9 +370,11 @@ def _system_store_missing() -> bool:
     import ssl
 
     paths = ssl.get_default_verify_paths()
-    return not any(
-        p and os.path.exists(p) for p in (paths.cafile, paths.capath)
-    ) and not os.environ.get("SSL_CERT_FILE") and not os.environ.get("SSL_CERT_DIR")
+    return (
+        not any(p and os.path.exists(p) for p in (paths.cafile, paths.capath))
+        and not os.environ.get("SSL_CERT_FILE")
+        and not os.environ.get("SSL_CERT_DIR")
+    )
 
 
 def make_ssl_context(verify: bool | str | os.PathLike[str]) -> ssl.SSLContext:

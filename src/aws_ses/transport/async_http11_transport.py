@@ -17,6 +17,7 @@ the protocol (``eof_received``/``connection_lost``) and never reused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from types import TracebackType
@@ -33,6 +34,7 @@ from ._proxy import (
     check_verify,
     split_url,
 )
+from .http11_transport import idle_socket_usable
 
 if TYPE_CHECKING:
     import ssl
@@ -102,9 +104,9 @@ class _Connection(asyncio.Protocol):
 
     # -------------------------------------------------------------- requests
 
-    def request(self, data: bytes, read_timeout: float, parser: ResponseParser) -> asyncio.Future[
-        ResponseParser
-    ]:
+    def request(
+        self, data: bytes, read_timeout: float, parser: ResponseParser
+    ) -> asyncio.Future[ResponseParser]:
         assert self.transport is not None
         self._parser = parser
         waiter = self._waiter = self._loop.create_future()
@@ -139,7 +141,17 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(exc)
 
     def usable(self) -> bool:
-        return not self.closed and self.transport is not None and not self.transport.is_closing()
+        transport = self.transport
+        if self.closed or transport is None or transport.is_closing():
+            return False
+        # The server may have hung up while the loop was not running (between
+        # two asyncio.run() calls, or while it was blocked): the loop has not
+        # told us yet, but the socket shows it.
+        sock = transport.get_extra_info("socket")
+        try:
+            return sock is None or idle_socket_usable(sock)
+        except (OSError, ValueError):
+            return False
 
     def close(self) -> None:
         self.closed = True
@@ -376,10 +388,8 @@ def _nodelay(conn: _Connection) -> None:
         return
     sock = conn.transport.get_extra_info("socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
 
 
 def _is_certificate_error(exc: BaseException) -> bool:

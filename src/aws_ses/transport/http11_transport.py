@@ -16,13 +16,14 @@ connection, not a failed send.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import struct
 import sys
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
@@ -39,7 +40,7 @@ from ._proxy import (
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["Http11Transport"]
+__all__ = ["Http11Transport", "idle_socket_usable"]
 
 _RECV = 65536
 _LARGE_BODY = 64 * 1024  # above this, head and body are written separately
@@ -47,8 +48,8 @@ _LARGE_BODY = 64 * 1024  # above this, head and body are written separately
 try:
     from select import POLLERR, POLLHUP, POLLIN, POLLNVAL, poll
 
-    def _idle_socket_usable(sock: socket.socket) -> bool:
-        # A healthy idle keep-alive socket has nothing to read.
+    def idle_socket_usable(sock: Any) -> bool:
+        """Whether an idle keep-alive socket is still good: it has nothing to read."""
         p = poll()
         p.register(sock, POLLIN | POLLERR | POLLHUP | POLLNVAL)
         return not p.poll(0)
@@ -56,7 +57,8 @@ try:
 except ImportError:  # Windows: no poll(); select() has no descriptor limit there
     from select import select
 
-    def _idle_socket_usable(sock: socket.socket) -> bool:
+    def idle_socket_usable(sock: Any) -> bool:
+        """Whether an idle keep-alive socket is still good: it has nothing to read."""
         readable, _, errored = select([sock], [], [sock], 0)
         return not readable and not errored
 
@@ -110,15 +112,13 @@ class _Connection:
         if pending is not None and pending():
             return False
         try:
-            return _idle_socket_usable(sock)
+            return idle_socket_usable(sock)
         except (OSError, ValueError):
             return False
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 _PoolKey = tuple[str, str, int, Proxy | None]
@@ -256,7 +256,9 @@ class Http11Transport:
                 sent=False,
             ) from exc
         except OSError as exc:  # ssl.SSLError included
-            raise SesTransportError(f"TLS handshake with {where} failed: {exc}", sent=False) from exc
+            raise SesTransportError(
+                f"TLS handshake with {where} failed: {exc}", sent=False
+            ) from exc
 
     def _tunnel(self, sock: socket.socket, target: Target, proxy: Proxy, timeout: Timeout) -> None:
         authority = f"[{target.host}]" if ":" in target.host else target.host
@@ -272,9 +274,7 @@ class Http11Transport:
                 f"timed out opening a tunnel through the proxy to {where}", sent=False
             ) from exc
         except (OSError, ProtocolError) as exc:
-            raise SesTransportError(
-                f"proxy failed for {where}: {_text(exc)}", sent=False
-            ) from exc
+            raise SesTransportError(f"proxy failed for {where}: {_text(exc)}", sent=False) from exc
         if not 200 <= parser.status < 300:
             raise SesTransportError(
                 f"proxy refused the tunnel to {where} (HTTP {parser.status})", sent=False
@@ -380,4 +380,3 @@ def _translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) 
     if isinstance(exc, OSError):
         return SesTransportError(f"connection to {where} broke: {_text(exc)}", sent=sent)
     return SesTransportError(f"request to {where} failed: {type(exc).__name__}", sent=sent)
-
