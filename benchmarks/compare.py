@@ -35,6 +35,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import scenarios  # noqa: E402  (stdlib only at import: it just writes the programs)
+
 SCENARIOS = HERE / "scenarios.py"
 VENVS = HERE / ".venvs"
 
@@ -106,7 +109,7 @@ def ensure_venv(name: str, setup: bool) -> tuple[Path | None, str]:
 
 
 def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BENCH_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cache on, as on a user's machine
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
         env.pop(name, None)
@@ -155,14 +158,7 @@ class Runner:
         python = self.python_for(client)
         if python is None:
             return self.reason(client)
-        code = subprocess.run(
-            [str(python), str(SCENARIOS), client, "cold-code", "--url", self.url],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        cmd = [str(python), "-c", code]
+        cmd = [str(python), "-c", scenarios.cold_code(client, self.url)]
         first = subprocess.run(cmd, env=self.env, capture_output=True, text=True)  # warms .pyc
         if first.returncode != 0:
             last = (first.stderr.strip().splitlines() or ["failed"])[-1]
@@ -179,11 +175,7 @@ class Runner:
         python = self.python_for(client)
         if python is None:
             return self.reason(client)
-        measure = "attach-rss-code" if attach else "rss-code"
-        code = subprocess.run(
-            [str(python), str(SCENARIOS), client, measure, "--url", self.url],
-            env=self.env, capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        code = scenarios.rss_code(client, self.url, attach=attach)
         done = subprocess.run(
             [str(python), "-c", code], env=self.env, capture_output=True, text=True
         )
