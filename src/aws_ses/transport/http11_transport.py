@@ -98,10 +98,14 @@ class _Connection:
             # mode polls before every send and recv, a system call per I/O
             # that costs a third of a small request's CPU. recv then fails
             # with EAGAIN (BlockingIOError) when the time is up.
-            sock.settimeout(None)
             value = _timeval(seconds)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+            except OSError:  # not supported here: Python's own timeout mode
+                sock.settimeout(seconds)
+            else:
+                sock.settimeout(None)
         self.read_timeout = seconds
 
     def usable(self) -> bool:
