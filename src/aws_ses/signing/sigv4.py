@@ -213,8 +213,11 @@ def _canonical_headers_and_names(headers: HeaderInput) -> tuple[str, str]:
     grouped: dict[str, list[str]] = {}
     for name, value in _header_pairs(headers):
         # Trim and collapse all whitespace runs; this also folds obsolete
-        # multi-line values onto one line.
-        value = " ".join(value.split())
+        # multi-line values onto one line. Most values have nothing to
+        # collapse: printable (so no tab, newline or Unicode space) and no
+        # doubled, leading or trailing space means split/join is a no-op.
+        if "  " in value or not value.isprintable() or value[:1] == " " or value[-1:] == " ":
+            value = " ".join(value.split())
         lname = name.lower()
         values = grouped.get(lname)
         if values is None:
