@@ -307,11 +307,15 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=None, help="fresh processes (7)")
     parser.add_argument("--calls", type=int, default=None, help="calls per measure (3000)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="turns per client for the rate rows (3)"
+    )
     args = parser.parse_args()
     cold_runs = args.cold_runs or (1 if args.quick else 7)
     calls = args.calls or (10 if args.quick else 3000)
     bulk_recipients = 100 if args.quick else 10000
     attach_calls = 1 if args.quick else 20
+    repeats = args.repeats or (1 if args.quick else 3)
 
     pythons: dict[str, Path | None] = {"main": Path(sys.executable)}
     why: dict[str, str] = {}
@@ -351,25 +355,48 @@ def main() -> None:
         row.values["aws-ses"] = run.cold_start("aws-ses-async", cold_runs)
         row.values["aiobotocore"] = rows["cold"].values["aiobotocore"]
 
+        def best_of(row: Row, jobs: dict[str, tuple[str, str, int]]) -> None:
+            # Each client is measured `repeats` times, the clients taking turns,
+            # and keeps its best: a burst of load from other work on a shared
+            # machine then hits every client alike instead of one.
+            results: dict[str, list[float | str]] = {c: [] for c in jobs}
+            for _ in range(repeats):
+                for client, (who, measure, n) in jobs.items():
+                    if who == "boto3":
+                        results[client].append(boto(measure, n))
+                    else:
+                        results[client].append(run.measure(who, measure, n))
+            for client, values in results.items():
+                numbers = [v for v in values if isinstance(v, float | int)]
+                if not numbers:
+                    row.values[client] = values[-1]
+                else:
+                    row.values[client] = max(numbers) if row.higher_is_better else min(numbers)
+
         row = rows["cpu"] = Row("cpu", "CPU per sequential send_email", "µs", False)
-        row.values["aws-ses"] = run.measure("aws-ses", "cpu", calls)
-        row.values["boto3"] = boto("cpu", calls)
-        row.values["capo-sesv2"] = run.measure("capo-sesv2", "cpu", max(2, calls // 10))
+        best_of(row, {
+            "aws-ses": ("aws-ses", "cpu", calls),
+            "boto3": ("boto3", "cpu", calls),
+            "capo-sesv2": ("capo-sesv2", "cpu", max(2, calls // 10)),
+        })  # fmt: skip
 
         row = rows["threads"] = Row("threads", "send_email at 16 threads", "calls/s", True)
-        row.values["aws-ses"] = run.measure("aws-ses", "threads", calls)
-        row.values["boto3"] = boto("threads", calls)
-        row.values["capo-sesv2"] = run.measure("capo-sesv2", "threads", max(16, calls // 10))
+        best_of(row, {
+            "aws-ses": ("aws-ses", "threads", calls),
+            "boto3": ("boto3", "threads", calls),
+            "capo-sesv2": ("capo-sesv2", "threads", max(16, calls // 10)),
+        })  # fmt: skip
 
         row = rows["async"] = Row("async", "send_email at 64 concurrent tasks", "calls/s", True)
-        for client in ("aws-ses", "aiobotocore", "capo-sesv2"):
-            row.values[client] = run.measure(client, "async", calls)
+        best_of(row, {c: (c, "async", calls) for c in ("aws-ses", "aiobotocore", "capo-sesv2")})
 
         row = rows["bulk"] = Row(
             "bulk", "send_bulk, 50 per call (boto3: 16-thread pool)", "recipients/s", True
         )
-        row.values["aws-ses"] = run.measure("aws-ses", "bulk", bulk_recipients)
-        row.values["boto3"] = boto("bulk", bulk_recipients)
+        best_of(row, {
+            "aws-ses": ("aws-ses", "bulk", bulk_recipients),
+            "boto3": ("boto3", "bulk", bulk_recipients),
+        })  # fmt: skip
         row = rows["bulk-async"] = Row(
             "bulk-async", "send_bulk, async client, 16 calls in flight", "recipients/s", True
         )
@@ -426,7 +453,8 @@ def main() -> None:
     notes = [
         f"{platform.node()}: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"{platform.system()}; {calls} calls per measure, cold start = median of {cold_runs} "
-        f"fresh processes (bytecode cache warm); run took {elapsed:.0f} s.",
+        f"fresh processes (bytecode cache warm); CPU, threads, async and bulk rows: best of "
+        f"{repeats} turns per client, clients taking turns; run took {elapsed:.0f} s.",
         "Only ratios within one run count: the machine may be shared and noisy.",
     ]
     print(render(list(rows.values()), transports, notes))
