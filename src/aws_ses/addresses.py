@@ -25,11 +25,8 @@ from __future__ import annotations
 import base64
 import math
 import re
-from email.headerregistry import HeaderRegistry
-from functools import lru_cache
-from typing import Final
-
-from email_validator import EmailNotValidError, validate_email
+from functools import cache, lru_cache
+from typing import Any, Final
 
 from aws_ses._rules import MAX_ADDRESS_OCTETS, MAX_DOMAIN_OCTETS, MAX_LOCAL_PART_OCTETS
 from aws_ses.errors import SesValidationError
@@ -55,7 +52,28 @@ _ATOM: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 _Q_LITERAL: Final = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/"
 )
-_REGISTRY: Final = HeaderRegistry()
+
+# The common address needs neither email-validator's tables nor the email
+# package: a dot-atom local part at an ASCII host name with an alphabetic
+# top-level domain. Anything else (quoted local parts, IDN, literals, special
+# names) goes through email-validator. A test checks both agree on every
+# address the fast path accepts.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_SIMPLE_ADDRESS: Final = re.compile(
+    rf"(?P<local>{_ATEXT}(?:\.{_ATEXT})*)@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
+)
+# Top-level names email-validator refuses as special-use (RFC 6761 and kin).
+_SPECIAL_TLDS: Final = frozenset(
+    {"arpa", "invalid", "local", "localhost", "onion", "test", "internal", "alt", "lan", "home"}
+)
+
+
+@cache
+def _header_registry() -> Any:
+    from email.headerregistry import HeaderRegistry
+
+    return HeaderRegistry()
 
 
 def normalize_address(value: str, *, field: str) -> str:
@@ -135,7 +153,7 @@ def _split_mailbox(value: str, field: str) -> tuple[str, str]:
             )
         if "=?" in display:
             # Undo RFC 2047 encoding (ours included) so it is not encoded twice.
-            display = str(_REGISTRY("X-Display-Name", display))
+            display = str(_header_registry()("X-Display-Name", display))
             check_text(display, field)  # no CR/LF smuggled in encoded
     return _normalize_display_name(display), addr_spec
 
@@ -174,6 +192,11 @@ def _ascii_addr_spec(addr_spec: str, field: str) -> str:
 @lru_cache(maxsize=4096)
 def _validated(addr_spec: str) -> tuple[bool, str]:
     """(True, ASCII address) or (False, problem); cached as senders repeat themselves."""
+    simple = _simple(addr_spec)
+    if simple is not None:
+        return True, simple
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(addr_spec, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -199,6 +222,24 @@ def _validated(addr_spec: str) -> tuple[bool, str]:
             f"{MAX_ADDRESS_OCTETS}"
         )
     return True, result.ascii_email
+
+
+def _simple(addr_spec: str) -> str | None:
+    """The ASCII address when it is plainly valid, else None (ask email-validator)."""
+    match = _SIMPLE_ADDRESS.fullmatch(addr_spec)
+    if match is None:
+        return None
+    local, domain = match["local"], match["domain"].lower()
+    if (
+        len(local) > MAX_LOCAL_PART_OCTETS
+        or len(domain) > MAX_DOMAIN_OCTETS
+        or len(local) + 1 + len(domain) > MAX_ADDRESS_OCTETS
+        or domain.rsplit(".", 1)[1] in _SPECIAL_TLDS
+        or domain.startswith("xn--")
+        or ".xn--" in domain
+    ):
+        return None
+    return f"{local}@{domain}"
 
 
 @lru_cache(maxsize=4096)
