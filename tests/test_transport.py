@@ -772,7 +772,7 @@ def test_connection_closed_while_idle_is_not_reused(
     client = make_client()
     base = f"http://127.0.0.1:{scripted.port}"
     assert client.send("POST", f"{base}/then-close", body=b"{}").body == b"ok"
-    time.sleep(0.1)  # the server's FIN arrives while the connection sits in the pool
+    time.sleep(0.4)  # the server's FIN arrives while the connection sits in the pool
     assert client.send("POST", f"{base}/next", body=b"{}").body == b"ok"
     assert scripted.connections == 2
 
