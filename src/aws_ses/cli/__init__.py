@@ -11,7 +11,6 @@ import sys
 from typing import Annotated, Any
 
 try:
-    import click
     import typer
     from typer.core import TyperGroup
 except ImportError:  # pragma: no cover - depends on the installed extras
@@ -38,11 +37,17 @@ __all__ = ["app", "main"]
 class _Group(TyperGroup):
     """The root group: every error below it becomes one line and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as other tools do.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except (Exception, KeyboardInterrupt) as exc:
             obj = ctx.obj
             print_error(exc, debug=isinstance(obj, Settings) and obj.debug)

@@ -150,7 +150,9 @@ def _read_csv(handle: Any, path: Path) -> Iterator[Row | BadRow]:
             continue  # blank lines are not rows
         number += 1
         if len(record) != len(columns):
-            yield BadRow(number, line, "", f"{len(record)} fields; the header has {len(columns)}")
+            address = record[where["email"]] if where["email"] < len(record) else ""
+            yield BadRow(number, line, address.strip(),
+                         f"{len(record)} fields; the header has {len(columns)}")
             continue
         flat = {name: record[i] for i, name in data_columns}
         yield _row(number, line, record[where["email"]],

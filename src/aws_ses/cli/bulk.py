@@ -98,6 +98,9 @@ def bulk(
             "--rate", help="Recipients per second: a number, auto (the account quota) or off."
         ),
     ] = "auto",
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=50, help="Rows per SendBulkEmail call.")
+    ] = 50,
     max_attempts: Annotated[
         int, typer.Option("--max-attempts", min=1, max=20, help="Tries per throttled row.")
     ] = 5,
@@ -164,7 +167,7 @@ def bulk(
             template=stored.template_content, sender=from_, default_data=defaults,
             configuration_set=config_set, tags=tags, concurrency=concurrency,
             max_attempts=max_attempts, skip_invalid=skip_invalid,
-            resend_unknown=resend_unknown, resume=state,
+            resend_unknown=resend_unknown, resume=state, batch_size=batch_size,
         )  # fmt: skip
         bad = campaign.check()
         summary = campaign.summary

@@ -132,4 +132,4 @@ def _print_records(console: Any, records: list[str]) -> None:
         return
     console.print("DKIM records (paste into your DNS zone):")
     for line in records:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)

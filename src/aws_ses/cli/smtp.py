@@ -27,8 +27,8 @@ def smtp_credentials(ctx: typer.Context) -> None:
     user, password = derive(creds.access_key_id, creds.secret_access_key, region)
     host = f"email-smtp.{region}.amazonaws.com"
     if s.output is Output.table:
-        s.console.print(f"SMTP server:   {host} (port 587 STARTTLS, or 465 TLS)", markup=False)
-        s.console.print(f"SMTP user:     {user}", markup=False)
-        s.console.print(f"SMTP password: {password}", markup=False)
+        print(f"SMTP server:   {host} (port 587 STARTTLS, or 465 TLS)")
+        print(f"SMTP user:     {user}")
+        print(f"SMTP password: {password}")
         return
     emit_record(s, [("host", host), ("region", region), ("user", user), ("password", password)])
