@@ -39,6 +39,7 @@ def cli_env(server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "AWS_REGION": "us-east-1",
         "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
         "COLUMNS": "100",
         "NO_COLOR": "1",
     }
