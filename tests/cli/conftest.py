@@ -21,9 +21,10 @@ SENDER = "sender@example.com"
 CLI = [sys.executable, "-c", "from aws_ses.cli import main; main()"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def server() -> Iterator[LocalServer]:
-    # A high rate: the tests check pacing through the config, not the server's 429s.
+    # A fresh server per test keeps its send log short (the quota check reads all of
+    # it). A high rate: the tests check pacing through the config, not the server's 429s.
     with LocalServer(max_send_rate=1_000_000) as srv:
         srv.client().identities.create(email_identity="example.com")
         yield srv
@@ -58,10 +59,13 @@ class Run:
     def __call__(self, *args: str, input: str | None = None) -> Any:
         return self.runner.invoke(app, list(args), env=self.env, input=input)
 
-    def process(self, *args: str, timeout: float = 120, **kw: Any) -> subprocess.CompletedProcess[str]:
+    def process(
+        self, *args: str, timeout: float = 120, **kw: Any
+    ) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join(sys.path)}
-        return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=timeout, **kw)
+        return subprocess.run(
+            [*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout, **kw
+        )
 
 
 @pytest.fixture
@@ -77,8 +81,12 @@ def read_back(server: LocalServer, **query: str) -> list[dict[str, Any]]:
 
 def admin(server: LocalServer, method: str, path: str, body: Any = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{server.url}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{server.url}{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request) as response:
         raw = response.read()
     return json.loads(raw) if raw else None

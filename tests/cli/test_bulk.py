@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from aws_ses.local import LocalServer
-from tests.cli.conftest import SENDER, Run, admin, read_back
+
+from .conftest import SENDER, Run, admin, read_back
 
 
 def _report(path: Path) -> list[dict[str, str]]:
@@ -31,8 +32,15 @@ def _final(path: Path) -> dict[int, dict[str, str]]:
 @pytest.fixture
 def template(run: Run) -> str:
     name = f"t{uuid.uuid4().hex[:8]}"
-    result = run("templates", "create", name, "--subject", "Hi {{name}}",
-                 "--text", "Hello {{name}} from {{city}}")
+    result = run(
+        "templates",
+        "create",
+        name,
+        "--subject",
+        "Hi {{name}}",
+        "--text",
+        "Hello {{name}} from {{city}}",
+    )
     assert result.exit_code == 0, result.output
     return name
 
@@ -56,8 +64,21 @@ def test_sends_every_row_and_the_report_matches_the_read_back(
     tag = uuid.uuid4().hex[:8]
     people = _csv(tmp_path / "people.csv", _people(120, tag))
     report = tmp_path / "out.csv"
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--report", str(report), "--concurrency", "3", "--batch-size", "25")
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(report),
+        "--concurrency",
+        "3",
+        "--batch-size",
+        "25",
+    )
     assert result.exit_code == 0, result.output
     assert "bulk: sent 120, failed 0, unknown 0" in result.output
     final = _final(report)
@@ -70,8 +91,17 @@ def test_sends_every_row_and_the_report_matches_the_read_back(
         assert message["Destination"]["ToAddresses"] == [f"p{row - 1}-{tag}@example.com"]
         assert message["Subject"] == f"Hi P{row - 1}"
     # Running the same campaign again without --resume is refused: it would mail everyone twice.
-    again = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                "--report", str(report))
+    again = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(report),
+    )
     assert again.exit_code == 1
     assert f"--resume {report}" in again.output
 
@@ -86,7 +116,7 @@ def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_sent(
         f"ok1-{tag}@example.com,A,Oslo\n"
         f"not-an-address,B,Oslo\n"
         f"ok2-{tag}@example.com,C\n"
-        f"\"multi\nline-{tag}@example.com\",D,Oslo\n"
+        f'"multi\nline-{tag}@example.com",D,Oslo\n'
         f"ok3-{tag}@example.com,E,Oslo\n",
     )
     result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER)
@@ -100,12 +130,26 @@ def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_sent(
 
     # --skip-invalid sends the others and records the bad rows as invalid.
     report = tmp_path / "r.csv"
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--skip-invalid", "--report", str(report))
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--skip-invalid",
+        "--report",
+        str(report),
+    )
     assert result.exit_code == 0, result.output
     final = _final(report)
     assert {r: v["status"] for r, v in final.items()} == {
-        1: "sent", 2: "invalid", 3: "invalid", 4: "invalid", 5: "sent"
+        1: "sent",
+        2: "invalid",
+        3: "invalid",
+        4: "invalid",
+        5: "sent",
     }
     assert len([m for m in read_back(server) if tag in json.dumps(m["Destination"])]) == 2
 
@@ -115,43 +159,70 @@ def test_missing_variables_are_reported_before_sending(
 ) -> None:
     people = tmp_path / "people.jsonl"
     people.write_text(
-        json.dumps({"email": "j1@example.com", "name": "J", "city": "Rome"}) + "\n"
-        + json.dumps({"email": "j2@example.com", "name": "K"}) + "\n"
+        json.dumps({"email": "j1@example.com", "name": "J", "city": "Rome"})
+        + "\n"
+        + json.dumps({"email": "j2@example.com", "name": "K"})
+        + "\n"
         + "{broken\n"
     )
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--dry-run")
+    result = run(
+        "bulk", "--template", template, "--recipients", str(people), "--from", SENDER, "--dry-run"
+    )
     assert result.exit_code == 1
     assert "line 2: row 2 (j2@example.com): missing template variables: city" in result.stderr
     assert "line 3: row 3: not valid JSON" in result.stderr
     # --default-data fills what rows lack.
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--dry-run", "--skip-invalid", "--default-data", '{"city": "Paris"}')
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--dry-run",
+        "--skip-invalid",
+        "--default-data",
+        '{"city": "Paris"}',
+    )
     assert result.exit_code == 0, result.output
     assert "dry run: 3 rows, 2 valid, 1 invalid" in result.output
     assert "would send 2 messages to 2 recipients" in result.output
 
 
-def test_cc_bcc_columns_and_nested_data(
-    run: Run, server: LocalServer, tmp_path: Path
-) -> None:
+def test_cc_bcc_columns_and_nested_data(run: Run, server: LocalServer, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
     name = f"n{tag}"
-    assert run("templates", "create", name, "--subject", "{{user.first}} {{user.last}}",
-               "--text", "x").exit_code == 0
+    assert (
+        run(
+            "templates", "create", name, "--subject", "{{user.first}} {{user.last}}", "--text", "x"
+        ).exit_code
+        == 0
+    )
     people = tmp_path / "p.csv"
     people.write_text(
         "email,cc,bcc,user.first,user.last\n"
         f"to-{tag}@example.com,cc1-{tag}@example.com; cc2-{tag}@example.com,"
         f"bcc-{tag}@example.com,Ada,Lovelace\n"
     )
-    result = run("bulk", "--template", name, "--recipients", str(people), "--from", SENDER,
-                 "--report", str(tmp_path / "r.csv"))
+    result = run(
+        "bulk",
+        "--template",
+        name,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(tmp_path / "r.csv"),
+    )
     assert result.exit_code == 0, result.output
     [message] = [m for m in read_back(server) if f"to-{tag}" in json.dumps(m["Destination"])]
     assert message["Subject"] == "Ada Lovelace"
-    assert message["Destination"]["CcAddresses"] == [f"cc1-{tag}@example.com",
-                                                     f"cc2-{tag}@example.com"]
+    assert message["Destination"]["CcAddresses"] == [
+        f"cc1-{tag}@example.com",
+        f"cc2-{tag}@example.com",
+    ]
     assert message["Destination"]["BccAddresses"] == [f"bcc-{tag}@example.com"]
 
 
@@ -161,11 +232,26 @@ def test_transient_statuses_are_retried_and_sent_once(
     tag = uuid.uuid4().hex[:8]
     people = _csv(tmp_path / "people.csv", _people(6, tag))
     report = tmp_path / "r.csv"
-    admin(server, "POST", "/_aws/ses/bulk-faults",
-          {"statuses": ["ACCOUNT_THROTTLED", "TRANSIENT_FAILURE"]})
+    admin(
+        server,
+        "POST",
+        "/_aws/ses/bulk-faults",
+        {"statuses": ["ACCOUNT_THROTTLED", "TRANSIENT_FAILURE"]},
+    )
     try:
-        result = run("bulk", "--template", template, "--recipients", str(people),
-                     "--from", SENDER, "--report", str(report), "--concurrency", "1")
+        result = run(
+            "bulk",
+            "--template",
+            template,
+            "--recipients",
+            str(people),
+            "--from",
+            SENDER,
+            "--report",
+            str(report),
+            "--concurrency",
+            "1",
+        )
     finally:
         admin(server, "DELETE", "/_aws/ses/bulk-faults")
     assert result.exit_code == 0, result.output
@@ -184,41 +270,96 @@ def test_a_maybe_sent_call_is_unknown_and_not_resent_unless_asked(
     tag = uuid.uuid4().hex[:8]
     people = _csv(tmp_path / "people.csv", _people(4, tag))
     report = tmp_path / "r.csv"
-    admin(server, "POST", "/_aws/ses/faults",
-          {"operation": "SendBulkEmail", "count": 1, "drop_connection": True})
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--report", str(report), "--batch-size", "2", "--concurrency", "1")
+    admin(
+        server,
+        "POST",
+        "/_aws/ses/faults",
+        {"operation": "SendBulkEmail", "count": 1, "drop_connection": True},
+    )
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(report),
+        "--batch-size",
+        "2",
+        "--concurrency",
+        "1",
+    )
     assert result.exit_code == 1
     final = _final(report)
     assert [final[r]["status"] for r in (1, 2, 3, 4)] == ["unknown", "unknown", "sent", "sent"]
     assert final[1]["error"].startswith("maybe_sent: ")
 
-    resumed = run("bulk", "--template", template, "--recipients", str(people),
-                  "--from", SENDER, "--resume", str(report))
+    resumed = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--resume",
+        str(report),
+    )
     assert resumed.exit_code == 1  # the unknown rows are still unresolved
     assert "2 rows have an unknown outcome" in resumed.stderr
     assert f"row 1: p0-{tag}@example.com" in resumed.stderr
     assert "already sent 2" in resumed.output
     assert len([m for m in read_back(server) if tag in json.dumps(m["Destination"])]) == 2
 
-    forced = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--resume", str(report), "--resend-unknown")
+    forced = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--resume",
+        str(report),
+        "--resend-unknown",
+    )
     assert forced.exit_code == 0, forced.output
     assert all(v["status"] == "sent" for v in _final(report).values())
     assert len([m for m in read_back(server) if tag in json.dumps(m["Destination"])]) == 4
 
 
-def test_resume_refuses_a_changed_recipients_file(
-    run: Run, template: str, tmp_path: Path
-) -> None:
+def test_resume_refuses_a_changed_recipients_file(run: Run, template: str, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
     people = _csv(tmp_path / "people.csv", _people(3, tag))
     report = tmp_path / "r.csv"
-    assert run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-               "--report", str(report)).exit_code == 0
+    assert (
+        run(
+            "bulk",
+            "--template",
+            template,
+            "--recipients",
+            str(people),
+            "--from",
+            SENDER,
+            "--report",
+            str(report),
+        ).exit_code
+        == 0
+    )
     _csv(people, list(reversed(_people(3, tag))))
-    result = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-                 "--resume", str(report))
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--resume",
+        str(report),
+    )
     assert result.exit_code == 1
     assert "the recipients file changed since that run" in result.stderr
 
@@ -239,12 +380,33 @@ def test_rate_and_attempts_reach_the_client_config(
     monkeypatch.setattr(Settings, "client", recording)
     people = _csv(tmp_path / "people.csv", _people(1, uuid.uuid4().hex[:8]))
     for rate, expected in (("25", 25.0), ("auto", "auto"), ("off", None)):
-        result = run("bulk", "--template", template, "--recipients", str(people),
-                     "--from", SENDER, "--rate", rate, "--dry-run", "--concurrency", "7")
+        result = run(
+            "bulk",
+            "--template",
+            template,
+            "--recipients",
+            str(people),
+            "--from",
+            SENDER,
+            "--rate",
+            rate,
+            "--dry-run",
+            "--concurrency",
+            "7",
+        )
         assert result.exit_code == 0, result.output
         assert seen[-1].rate_limit == expected
         assert seen[-1].max_pool_connections == 7
-    bad = run("bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-              "--rate", "fast")
+    bad = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--rate",
+        "fast",
+    )
     assert bad.exit_code == 2
     assert "'fast' is not a number of recipients per second" in bad.output

@@ -24,9 +24,10 @@ from pathlib import Path
 
 from aws_ses.cli.bulk import SHOWN_UNKNOWN
 from aws_ses.local import LocalServer
-from tests.cli.conftest import CLI, SENDER, Run, read_back
 
-ROWS = 150
+from .conftest import CLI, SENDER, Run, read_back
+
+ROWS = 100
 
 
 def _last_status(report: Path) -> dict[int, str]:
@@ -52,22 +53,41 @@ def test_killed_three_times_and_resumed_every_address_gets_one_message(
     rng.seed(seed)
     tag = uuid.uuid4().hex[:8]
     template = f"k{tag}"
-    assert run("templates", "create", template, "--subject", "Hello {{n}}",
-               "--text", "row {{n}}").exit_code == 0
+    assert (
+        run(
+            "templates", "create", template, "--subject", "Hello {{n}}", "--text", "row {{n}}"
+        ).exit_code
+        == 0
+    )
     people = tmp_path / "people.csv"
     people.write_text("email,n\n" + "".join(f"r{i}-{tag}@example.com,{i}\n" for i in range(ROWS)))
     report = tmp_path / "report.csv"
     env = {**os.environ, **run.env, "PYTHONPATH": os.pathsep.join(sys.path)}
-    base = [*CLI, "bulk", "--template", template, "--recipients", str(people), "--from", SENDER,
-            "--batch-size", "5", "--concurrency", "2", "--rate", "off"]
+    base = [
+        *CLI,
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--batch-size",
+        "5",
+        "--concurrency",
+        "2",
+        "--rate",
+        "off",
+    ]
 
     unknown_listed: set[int] = set()
     kills = 0
     for attempt in range(3):
         args = base + (["--report", str(report)] if attempt == 0 else ["--resume", str(report)])
         before = _sent_count(report)
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         # Let at least one batch of this run finish, then kill at a random moment.
         deadline = time.monotonic() + 60
         while _sent_count(report) <= before and proc.poll() is None:
@@ -86,8 +106,9 @@ def test_killed_three_times_and_resumed_every_address_gets_one_message(
     assert kills == 3, f"every run should be killed mid-way (seed {seed})"
 
     # The last resume runs to the end and lists every unresolved row.
-    done = subprocess.run([*base, "--resume", str(report)], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [*base, "--resume", str(report)], env=env, capture_output=True, text=True, timeout=120
+    )
     final = _last_status(report)
     unresolved = {r for r, s in final.items() if s == "unknown"}
     assert unresolved == unknown_listed - {r for r, s in final.items() if s == "sent"}
@@ -119,3 +140,66 @@ def test_killed_three_times_and_resumed_every_address_gets_one_message(
             if record["status"] == "sent":
                 assert by_id[record["message_id"]] == record["email"]
     print(json.dumps({"seed": seed, "unknown": len(unresolved)}))
+
+
+def test_ctrl_c_finishes_the_calls_in_flight_and_exits_130(
+    run: Run, server: LocalServer, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    template = f"c{tag}"
+    assert (
+        run("templates", "create", template, "--subject", "s {{n}}", "--text", "t").exit_code == 0
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("email,n\n" + "".join(f"i{i}-{tag}@example.com,{i}\n" for i in range(80)))
+    report = tmp_path / "report.csv"
+    env = {**os.environ, **run.env, "PYTHONPATH": os.pathsep.join(sys.path)}
+    args = [
+        *CLI,
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--batch-size",
+        "5",
+        "--concurrency",
+        "2",
+        "--report",
+        str(report),
+    ]
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while _sent_count(report) == 0:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert f"continue with --resume {report}" in err
+    last = _last_status(report)
+    assert "pending" not in last.values()  # every call in flight was waited for and recorded
+    assert 0 < _sent_count(report) < 80
+    resumed = run.process(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--resume",
+        str(report),
+        "--batch-size",
+        "20",
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    counts: dict[str, int] = {}
+    for message in read_back(server):
+        address = message["Destination"]["ToAddresses"][0]
+        counts[address] = counts.get(address, 0) + 1
+    assert counts == {f"i{i}-{tag}@example.com": 1 for i in range(80)}

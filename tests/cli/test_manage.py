@@ -10,15 +10,27 @@ from pathlib import Path
 
 from aws_ses.local import LocalServer
 from aws_ses.smtp import smtp_credentials
-from tests.cli.conftest import SENDER, Run
+
+from .conftest import SENDER, Run
 
 
 def test_template_lifecycle_and_renders(run: Run, tmp_path: Path) -> None:
     name = f"m{uuid.uuid4().hex[:8]}"
     (tmp_path / "body.html").write_text("<b>{{name}}</b>")
-    assert run("templates", "create", name, "--subject", "Hi {{name}}", "--text",
-               "Hello {{name}} from {{city}}", "--html-file",
-               str(tmp_path / "body.html")).exit_code == 0
+    assert (
+        run(
+            "templates",
+            "create",
+            name,
+            "--subject",
+            "Hi {{name}}",
+            "--text",
+            "Hello {{name}} from {{city}}",
+            "--html-file",
+            str(tmp_path / "body.html"),
+        ).exit_code
+        == 0
+    )
     bad = run("templates", "create", f"{name}x", "--subject", "{{#if}}")
     assert bad.exit_code == 1 and "subject" in bad.stderr
 
@@ -31,8 +43,9 @@ def test_template_lifecycle_and_renders(run: Run, tmp_path: Path) -> None:
     missing = run("templates", "render", name, "--data", '{"name": "Ada"}')
     assert missing.exit_code == 1
     assert "the data lacks city" in missing.stderr
-    remote = run("templates", "render", name, "--remote", "--data",
-                 '{"name": "Ada", "city": "Oslo"}')
+    remote = run(
+        "templates", "render", name, "--remote", "--data", '{"name": "Ada", "city": "Oslo"}'
+    )
     assert remote.exit_code == 0, remote.output
     assert "Subject: Hi Ada" in remote.stdout
 
@@ -41,8 +54,9 @@ def test_template_lifecycle_and_renders(run: Run, tmp_path: Path) -> None:
     assert as_json["TemplateContent"]["Subject"] == "Bye {{name}}"
     assert as_json["TemplateContent"]["Text"] == "Hello {{name}} from {{city}}"  # kept
 
-    names = [row["TemplateName"] for row in json.loads(run("-o", "json", "templates",
-                                                           "list").stdout)]
+    names = [
+        row["TemplateName"] for row in json.loads(run("-o", "json", "templates", "list").stdout)
+    ]
     assert name in names
     assert run("templates", "delete", name).exit_code == 0
     gone = run("templates", "get", name)
@@ -59,8 +73,7 @@ def test_identities(run: Run) -> None:
     assert records[0] == f"{token}._domainkey.{domain}. CNAME {token}.dkim.amazonses.com."
     listed = run("-o", "csv", "identities", "list")
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
-    assert {"identity": domain, "type": "DOMAIN", "status": "SUCCESS",
-            "sending": "yes"} in rows
+    assert {"identity": domain, "type": "DOMAIN", "status": "SUCCESS", "sending": "yes"} in rows
     status = run("identities", "verify-status", domain)
     assert status.exit_code == 0 and "SUCCESS" in status.stdout
     assert run("identities", "delete", domain).exit_code == 0
@@ -69,8 +82,7 @@ def test_identities(run: Run) -> None:
 
 def test_suppression_round_trip(run: Run, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
-    assert run("suppression", "add", f"a-{tag}@example.com", "--reason",
-               "COMPLAINT").exit_code == 0
+    assert run("suppression", "add", f"a-{tag}@example.com", "--reason", "COMPLAINT").exit_code == 0
     source = tmp_path / "in.csv"
     source.write_text(f"email,reason\nb-{tag}@example.com,BOUNCE\nc-{tag}@example.com,\n")
     imported = run("suppression", "import", str(source))
@@ -108,8 +120,17 @@ def test_config_sets(run: Run) -> None:
 
 
 def test_events_tail_reads_the_local_event_stream(run: Run) -> None:
-    sent = run("send", "--from", SENDER, "--to", "bounce@simulator.amazonses.com",
-               "--subject", "s", "--text", "t")
+    sent = run(
+        "send",
+        "--from",
+        SENDER,
+        "--to",
+        "bounce@simulator.amazonses.com",
+        "--subject",
+        "s",
+        "--text",
+        "t",
+    )
     message_id = sent.stdout.split()[-1]
     tail = run("events", "tail", "--type", "BOUNCE")
     assert tail.exit_code == 0, tail.output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pexpect
 
-from tests.cli.conftest import CLI, SENDER, Run
+from .conftest import CLI, SENDER, Run
 
 
 def _campaign(run: Run, tmp_path: Path, rows: int) -> list[str]:
@@ -18,16 +18,30 @@ def _campaign(run: Run, tmp_path: Path, rows: int) -> list[str]:
     assert run("templates", "create", name, "--subject", "Hi {{n}}", "--text", "x").exit_code == 0
     people = tmp_path / "people.csv"
     people.write_text("email,n\n" + "".join(f"g{i}-{tag}@example.com,{i}\n" for i in range(rows)))
-    return ["bulk", "--template", name, "--recipients", str(people), "--from", SENDER,
-            "--batch-size", "5", "--concurrency", "1", "--report", str(tmp_path / "r.csv")]
+    return [
+        "bulk",
+        "--template",
+        name,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--batch-size",
+        "5",
+        "--concurrency",
+        "1",
+        "--report",
+        str(tmp_path / "r.csv"),
+    ]
 
 
 def test_progress_bar_on_a_terminal(run: Run, tmp_path: Path) -> None:
     args = _campaign(run, tmp_path, 30)
     env = {**os.environ, **run.env, "PYTHONPATH": os.pathsep.join(sys.path), "TERM": "xterm"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(CLI[0], [*CLI[1:], *args], env=env, encoding="utf-8",
-                          dimensions=(24, 160), timeout=60)
+    child = pexpect.spawn(
+        CLI[0], [*CLI[1:], *args], env=env, encoding="utf-8", dimensions=(24, 160), timeout=60
+    )
     child.expect(pexpect.EOF)
     child.close()
     screen = child.before or ""

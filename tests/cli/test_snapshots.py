@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from aws_ses.cli import app
 from aws_ses.local import LocalServer
-from tests.cli.conftest import admin
+
+from .conftest import admin
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FROZEN = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -30,8 +31,7 @@ def frozen_server() -> Iterator[LocalServer]:
         ses = srv.client()
         ses.identities.create(email_identity="example.org")
         for name in ("welcome", "receipt"):
-            ses.templates.create(template_name=name,
-                                 template_content={"subject": "s", "text": "t"})
+            ses.templates.create(template_name=name, template_content={"subject": "s", "text": "t"})
         yield srv
 
 
@@ -102,15 +102,45 @@ def test_error_lines(env: dict[str, str], frozen_server: LocalServer) -> None:
     case("not found", 1, "templates", "get", "nope")
     case("no credentials", 3, "account", AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
     case("unreachable", 4, "--endpoint-url", "http://127.0.0.1:9", "account")
-    admin(frozen_server, "POST", "/_aws/ses/faults",
-          {"operation": "GetAccount", "count": 1, "code": "TooManyRequestsException",
-           "message": "Maximum sending rate exceeded."})
+    admin(
+        frozen_server,
+        "POST",
+        "/_aws/ses/faults",
+        {
+            "operation": "GetAccount",
+            "count": 1,
+            "code": "TooManyRequestsException",
+            "message": "Maximum sending rate exceeded.",
+        },
+    )
     case("throttled", 4, "account")
     case("bad data", 1, "templates", "render", "welcome", "--data", "{oops")
-    case("validation", 1, "send", "--from", "me@example.org", "--to", "not an address",
-         "--subject", "s", "--text", "t")
-    case("missing file", 1, "send", "--from", "me@example.org", "--to", "a@example.org",
-         "--subject", "s", "--text-file", "/nonexistent/body.txt")
+    case(
+        "validation",
+        1,
+        "send",
+        "--from",
+        "me@example.org",
+        "--to",
+        "not an address",
+        "--subject",
+        "s",
+        "--text",
+        "t",
+    )
+    case(
+        "missing file",
+        1,
+        "send",
+        "--from",
+        "me@example.org",
+        "--to",
+        "a@example.org",
+        "--subject",
+        "s",
+        "--text-file",
+        "/nonexistent/body.txt",
+    )
     _check("errors", "\n\n".join(lines))
     for block in lines:  # one line each
         assert len(block.splitlines()) == 2, block

@@ -37,7 +37,7 @@ __all__ = ["app", "main"]
 class _Group(TyperGroup):
     """The root group: every error below it becomes one line and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):

@@ -47,9 +47,9 @@ MAX_RECIPIENTS = 50
 _TRANSIENT_STATUSES = frozenset({"ACCOUNT_THROTTLED", "TRANSIENT_FAILURE"})
 
 
-def check_row(row: Row, template: Any, default_data: dict[str, Any]) -> tuple[
-    dict[str, Any] | None, str | None
-]:
+def check_row(
+    row: Row, template: Any, default_data: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
     """(the row's template data, None) or (None, why the row cannot be sent)."""
     try:
         normalize_address(row.email, field="email")
@@ -248,21 +248,32 @@ class Campaign:
                         continue
                     done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                     for future in done:
-                        self._record(in_flight.pop(future), future.result(), report, progress,
-                                     retry, order)
+                        self._record(
+                            in_flight.pop(future), future.result(), report, progress, retry, order
+                        )
             except KeyboardInterrupt:
-                print(f"aws-ses: interrupted; waiting for {len(in_flight)} calls in flight "
-                      "(Ctrl-C again to stop at once)", file=sys.stderr)
+                print(
+                    f"aws-ses: interrupted; waiting for {len(in_flight)} calls in flight "
+                    "(Ctrl-C again to stop at once)",
+                    file=sys.stderr,
+                )
                 for future in list(in_flight):
-                    self._record(in_flight.pop(future), future.result(), report, progress,
-                                 retry, order)
+                    self._record(
+                        in_flight.pop(future), future.result(), report, progress, retry, order
+                    )
                 raise
             finally:
                 report.sync()
 
-    def _record(self, batch: _Batch, outcomes: list[tuple[str, str, str]], report: ReportWriter,
-                progress: BulkProgress, retry: list[tuple[float, int, _Batch]],
-                order: Iterator[int]) -> None:
+    def _record(
+        self,
+        batch: _Batch,
+        outcomes: list[tuple[str, str, str]],
+        report: ReportWriter,
+        progress: BulkProgress,
+        retry: list[tuple[float, int, _Batch]],
+        order: Iterator[int],
+    ) -> None:
         s = self.summary
         again: list[tuple[Row, dict[str, Any]]] = []
         counts = {"sent": 0, "failed": 0, "unknown": 0, "recipients": 0}

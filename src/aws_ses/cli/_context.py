@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Output", "Settings", "settings"]
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -42,7 +42,7 @@ class Settings:
         """``SesConfig`` from the environment (``AWS_*``) with the options on top."""
         from aws_ses.config import SesConfig
 
-        explicit = {
+        explicit: dict[str, Any] = {
             name: value
             for name, value in (
                 ("region", self.region),
@@ -51,7 +51,7 @@ class Settings:
             )
             if value is not None
         }
-        return SesConfig.from_env(**explicit, **options)
+        return SesConfig.from_env(None, **explicit, **options)
 
     def client(self, **options: Any) -> SesClient:
         from aws_ses.client import SesClient

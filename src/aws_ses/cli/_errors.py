@@ -69,10 +69,7 @@ def error_line(exc: BaseException) -> str:
     if isinstance(exc, CliError):
         text = exc.message
     elif isinstance(exc, CredentialsError):
-        text = (
-            f"{exc.message}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-            "or pass --profile"
-        )
+        text = f"{exc.message}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile"
     elif isinstance(exc, SesError):
         text = str(exc)
         if getattr(exc, "maybe_sent", False):

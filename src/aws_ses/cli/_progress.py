@@ -73,16 +73,22 @@ class BulkProgress:
         elapsed = time.monotonic() - self._start
         return self.recipients / elapsed if elapsed > 0 else 0.0
 
-    def update(self, *, sent: int = 0, failed: int = 0, unknown: int = 0,
-               recipients: int = 0) -> None:
+    def update(
+        self, *, sent: int = 0, failed: int = 0, unknown: int = 0, recipients: int = 0
+    ) -> None:
         self.sent += sent
         self.failed += failed
         self.unknown += unknown
         self.done += sent + failed + unknown
         self.recipients += recipients
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, sent=self.sent,
-                             failed=self.failed + self.unknown, rate=self.rate)
+            self._bar.update(
+                self._task,
+                completed=self.done,
+                sent=self.sent,
+                failed=self.failed + self.unknown,
+                rate=self.rate,
+            )
             return
         now = time.monotonic()
         if now - self._last_line >= PLAIN_INTERVAL or self.done >= self.total:

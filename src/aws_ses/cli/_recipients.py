@@ -103,8 +103,9 @@ def _nest(flat: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _row(number: int, line: int, email_value: Any, cc: Any, bcc: Any,
-         data: dict[str, Any]) -> Row | BadRow:
+def _row(
+    number: int, line: int, email_value: Any, cc: Any, bcc: Any, data: dict[str, Any]
+) -> Row | BadRow:
     shown = email_value if isinstance(email_value, str) else ""
     if not isinstance(email_value, str) or not email_value.strip():
         return BadRow(number, line, shown, "no email address")
@@ -128,11 +129,14 @@ def _read_csv(handle: Any, path: Path) -> Iterator[Row | BadRow]:
     columns = [c.strip() for c in header]
     lowered = [c.lower() for c in columns]
     if "email" not in lowered:
-        raise CliError(f"{path} line 1: the header has no 'email' column (found: "
-                       f"{', '.join(columns) or 'nothing'})")
+        raise CliError(
+            f"{path} line 1: the header has no 'email' column (found: "
+            f"{', '.join(columns) or 'nothing'})"
+        )
     where = {name: lowered.index(name) for name in _ADDRESS_COLUMNS if name in lowered}
-    data_columns = [(i, c) for i, c in enumerate(columns)
-                    if lowered[i] not in _ADDRESS_COLUMNS and c]
+    data_columns = [
+        (i, c) for i, c in enumerate(columns) if lowered[i] not in _ADDRESS_COLUMNS and c
+    ]
     number = 0
     previous = reader.line_num
     while True:
@@ -151,13 +155,22 @@ def _read_csv(handle: Any, path: Path) -> Iterator[Row | BadRow]:
         number += 1
         if len(record) != len(columns):
             address = record[where["email"]] if where["email"] < len(record) else ""
-            yield BadRow(number, line, address.strip(),
-                         f"{len(record)} fields; the header has {len(columns)}")
+            yield BadRow(
+                number,
+                line,
+                address.strip(),
+                f"{len(record)} fields; the header has {len(columns)}",
+            )
             continue
         flat = {name: record[i] for i, name in data_columns}
-        yield _row(number, line, record[where["email"]],
-                   record[where["cc"]] if "cc" in where else None,
-                   record[where["bcc"]] if "bcc" in where else None, _nest(flat))
+        yield _row(
+            number,
+            line,
+            record[where["email"]],
+            record[where["cc"]] if "cc" in where else None,
+            record[where["bcc"]] if "bcc" in where else None,
+            _nest(flat),
+        )
 
 
 def _read_jsonl(handle: Any) -> Iterator[Row | BadRow]:

@@ -72,8 +72,9 @@ class ReportWriter:
             self._csv.writerow(COLUMNS)
             self.sync()
 
-    def write(self, row: int, email: str, status: str, message_id: str = "",
-              error: str = "") -> None:
+    def write(
+        self, row: int, email: str, status: str, message_id: str = "", error: str = ""
+    ) -> None:
         self._csv.writerow([row, email, status, message_id, " ".join(error.split())])
 
     def sync(self) -> None:
@@ -143,8 +144,10 @@ def read_report(path: Path) -> ResumeState:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header != COLUMNS:
-            raise CliError(f"--resume: {path} is not an aws-ses bulk report "
-                           f"(its header should be {','.join(COLUMNS)})")
+            raise CliError(
+                f"--resume: {path} is not an aws-ses bulk report "
+                f"(its header should be {','.join(COLUMNS)})"
+            )
         for record in reader:
             if len(record) != len(COLUMNS) or not record[0].isdigit():
                 continue  # the fragment of a line a crash cut off

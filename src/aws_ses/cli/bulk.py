@@ -52,16 +52,23 @@ def _list_unknown(state: ResumeState, report: ReportWriter | None, resend: bool)
     rows = sorted(state.maybe_sent.items())
     if not rows:
         return
-    action = "sending them again (--resend-unknown)" if resend else (
-        "not sending them again (--resend-unknown would)"
+    action = (
+        "sending them again (--resend-unknown)"
+        if resend
+        else ("not sending them again (--resend-unknown would)")
     )
-    print(f"aws-ses: {len(rows)} rows have an unknown outcome (their mail may have gone out); "
-          f"{action}:", file=sys.stderr)
+    print(
+        f"aws-ses: {len(rows)} rows have an unknown outcome (their mail may have gone out); "
+        f"{action}:",
+        file=sys.stderr,
+    )
     for number, email in rows[:SHOWN_UNKNOWN]:
         print(f"  row {number}: {email}", file=sys.stderr)
     if len(rows) > SHOWN_UNKNOWN:
-        print(f"  ... and {len(rows) - SHOWN_UNKNOWN} more (status unknown in the report)",
-              file=sys.stderr)
+        print(
+            f"  ... and {len(rows) - SHOWN_UNKNOWN} more (status unknown in the report)",
+            file=sys.stderr,
+        )
     if report is not None and not resend:
         # A crash leaves them "pending"; say what that means.
         for number, email in rows:
@@ -117,8 +124,10 @@ def bulk(
     ] = None,
     resend_unknown: Annotated[
         bool,
-        typer.Option("--resend-unknown", help="With --resume: also send rows whose outcome is "
-                     "unknown (they may get two mails)."),
+        typer.Option(
+            "--resend-unknown",
+            help="With --resume: also send rows whose outcome is unknown (they may get two mails).",
+        ),
     ] = False,
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Send the valid rows even if some are bad.")
@@ -159,7 +168,12 @@ def bulk(
             f"--resume {report_path}, or choose another --report"
         )
     state = read_report(resume) if resume is not None else None
-    options: dict[str, Any] = {"rate_limit": rate_limit, "max_pool_connections": concurrency}
+    # A send that may have reached SES is never repeated by the retry policy here.
+    options: dict[str, Any] = {
+        "rate_limit": rate_limit,
+        "max_pool_connections": concurrency,
+        "retry_ambiguous_sends": False,
+    }
     with s.client(**options) as ses:
         stored = ses.templates.get(template_name=template)
         campaign = Campaign(
@@ -190,16 +204,21 @@ def bulk(
             if state is not None:
                 _list_unknown(state, writer, resend_unknown)
                 if summary.already_sent:
-                    print(f"aws-ses: skipping {summary.already_sent} rows already sent",
-                          file=sys.stderr)
+                    print(
+                        f"aws-ses: skipping {summary.already_sent} rows already sent",
+                        file=sys.stderr,
+                    )
             progress = BulkProgress(s.console, summary.to_send)
             try:
                 campaign.run(writer, progress)
             finally:
                 progress.close()
         except KeyboardInterrupt:
-            print(f"aws-ses: the report {report_path} is complete up to here; "
-                  f"continue with --resume {report_path}", file=sys.stderr)
+            print(
+                f"aws-ses: the report {report_path} is complete up to here; "
+                f"continue with --resume {report_path}",
+                file=sys.stderr,
+            )
             raise
         finally:
             writer.close()

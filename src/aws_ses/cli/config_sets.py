@@ -23,8 +23,9 @@ def list_sets(ctx: typer.Context) -> None:
     s = settings(ctx)
     with s.client() as ses:
         names = list(ses.configuration_sets.iter())
-    emit_rows(s, [{"name": n} for n in names], ["name"], json_value=names,
-              title="Configuration sets")
+    emit_rows(
+        s, [{"name": n} for n in names], ["name"], json_value=names, title="Configuration sets"
+    )
 
 
 @group.command("get")
@@ -33,9 +34,12 @@ def get(ctx: typer.Context, name: Name) -> None:
     s = settings(ctx)
     with s.client() as ses:
         found = ses.configuration_sets.get(configuration_set_name=name)
-        destinations = ses.configuration_sets.get_event_destinations(
-            configuration_set_name=name
-        ).event_destinations or []
+        destinations = (
+            ses.configuration_sets.get_event_destinations(
+                configuration_set_name=name
+            ).event_destinations
+            or []
+        )
     sending = found.sending_options
     reputation = found.reputation_options
     delivery = found.delivery_options
@@ -43,14 +47,18 @@ def get(ctx: typer.Context, name: Name) -> None:
     pairs: list[tuple[str, Any]] = [
         ("name", found.configuration_set_name),
         ("sending", None if sending is None else sending.sending_enabled),
-        ("reputation metrics", None if reputation is None else reputation.reputation_metrics_enabled),
+        (
+            "reputation metrics",
+            None if reputation is None else reputation.reputation_metrics_enabled,
+        ),
         ("TLS policy", None if delivery is None else delivery.tls_policy),
         ("sending pool", None if delivery is None else delivery.sending_pool_name),
         ("suppressed reasons", None if suppression is None else suppression.suppressed_reasons),
         ("tags", [f"{t.key}={t.value}" for t in found.tags or ()]),
-        ("event destinations", [
-            f"{d.name} ({', '.join(d.matching_event_types or [])})" for d in destinations
-        ]),
+        (
+            "event destinations",
+            [f"{d.name} ({', '.join(d.matching_event_types or [])})" for d in destinations],
+        ),
     ]
     if s.output is Output.json:
         from aws_ses.cli._output import to_json

@@ -25,8 +25,7 @@ def dkim_records(identity: str, tokens: list[str] | None) -> list[str]:
     """Easy DKIM CNAME records for ``identity``, one zone-file line each."""
     domain = identity.rpartition("@")[2].rstrip(".")
     return [
-        f"{token}._domainkey.{domain}. CNAME {token}.dkim.amazonses.com."
-        for token in tokens or ()
+        f"{token}._domainkey.{domain}. CNAME {token}.dkim.amazonses.com." for token in tokens or ()
     ]
 
 
@@ -45,8 +44,9 @@ def list_identities(ctx: typer.Context) -> None:
         }
         for i in items
     ]
-    emit_rows(s, rows, ["identity", "type", "status", "sending"], json_value=items,
-              title="Identities")
+    emit_rows(
+        s, rows, ["identity", "type", "status", "sending"], json_value=items, title="Identities"
+    )
 
 
 @group.command("get")
@@ -88,14 +88,17 @@ def create(
     """Create an identity; for a domain, prints the DKIM records to publish."""
     s = settings(ctx)
     with s.client() as ses:
-        made = ses.identities.create(email_identity=identity,
-                                     configuration_set_name=configuration_set)
+        made = ses.identities.create(
+            email_identity=identity, configuration_set_name=configuration_set
+        )
     if s.output is Output.json:
         print(to_json(made))
         return
     print(f"created identity {identity} ({made.identity_type})")
-    _print_records(s.console, dkim_records(identity, made.dkim_attributes.tokens
-                                           if made.dkim_attributes else None))
+    _print_records(
+        s.console,
+        dkim_records(identity, made.dkim_attributes.tokens if made.dkim_attributes else None),
+    )
 
 
 @group.command("delete")

@@ -45,7 +45,7 @@ def send(
         list[str] | None,
         typer.Option(
             "--inline",
-            help="Inline image FILE or CID=FILE, shown by <img src=\"cid:CID\"> "
+            help='Inline image FILE or CID=FILE, shown by <img src="cid:CID"> '
             "(CID defaults to the file name; repeatable).",
         ),
     ] = None,
@@ -76,8 +76,10 @@ def send(
     html_body = text_or_file(html, html_file, "html")
     if template is not None:
         if subject is not None or text_body is not None or html_body is not None:
-            raise CliError("--template sends the template's own subject and body; "
-                           "drop --subject, --text and --html")
+            raise CliError(
+                "--template sends the template's own subject and body; "
+                "drop --subject, --text and --html"
+            )
         if attach or inline:
             raise CliError("SES cannot attach files to a templated send; drop --attach/--inline")
     elif data is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -27,7 +27,7 @@ group = typer.Typer(help="The account-level suppression list: list, add, remove,
 EXPORT_COLUMNS = ["email", "reason", "last_update_time"]
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     BOUNCE = "BOUNCE"
     COMPLAINT = "COMPLAINT"
 
@@ -38,9 +38,7 @@ ReasonOption = Annotated[Reason, typer.Option("--reason", help="Why the address 
 @group.command("list")
 def list_suppressed(
     ctx: typer.Context,
-    reason: Annotated[
-        Reason | None, typer.Option("--reason", help="Only this reason.")
-    ] = None,
+    reason: Annotated[Reason | None, typer.Option("--reason", help="Only this reason.")] = None,
 ) -> None:
     """List the suppressed addresses."""
     s = settings(ctx)
@@ -140,9 +138,7 @@ def export(
         writer.writerow(EXPORT_COLUMNS)
         with settings(ctx).client() as ses:
             for item in ses.suppression.iter():
-                writer.writerow(
-                    [item.email_address, item.reason, cell(item.last_update_time)]
-                )
+                writer.writerow([item.email_address, item.reason, cell(item.last_update_time)])
                 count += 1
     finally:
         if out is not sys.stdout:

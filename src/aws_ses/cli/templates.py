@@ -75,9 +75,12 @@ def create(
     s = settings(ctx)
     with s.client() as ses:
         builder = ses.template_builder(name)
-        _fill(builder, subject, text_or_file(html, html_file, "html"), text_or_file(
-            text, text_file, "text"
-        ))
+        _fill(
+            builder,
+            subject,
+            text_or_file(html, html_file, "html"),
+            text_or_file(text, text_file, "text"),
+        )
         builder.create()
     print(f"created template {name}")
 
