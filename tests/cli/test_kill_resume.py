@@ -180,6 +180,7 @@ def test_ctrl_c_finishes_the_calls_in_flight_and_exits_130(
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
+    assert "interrupted; waiting for" in err
     assert f"continue with --resume {report}" in err
     last = _last_status(report)
     assert "pending" not in last.values()  # every call in flight was waited for and recorded

@@ -113,7 +113,7 @@ def test_error_lines(env: dict[str, str], frozen_server: LocalServer) -> None:
             "message": "Maximum sending rate exceeded.",
         },
     )
-    case("throttled", 4, "account")
+    case("throttled", 4, "account", AWS_MAX_ATTEMPTS="1")
     case("bad data", 1, "templates", "render", "welcome", "--data", "{oops")
     case(
         "validation",

@@ -19,10 +19,13 @@ whose request may have reached SES (``maybe_sent``) makes its rows
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import random
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -83,6 +86,29 @@ class Summary:
     failed: int = 0
     unknown: int = 0
     throttled: int = 0
+
+
+class _StopFlag:
+    """SIGINT as a request to stop between calls (a second SIGINT interrupts at once)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals reach the main thread only; keep the default behaviour
+            return
+        previous = signal.signal(signal.SIGINT, self._handle)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 @dataclass(slots=True)
@@ -218,7 +244,17 @@ class Campaign:
         return outcomes
 
     def run(self, report: ReportWriter, progress: BulkProgress) -> None:
-        """Send every row that is due; Ctrl-C lets the calls in flight finish first."""
+        """Send every row that is due; Ctrl-C lets the calls in flight finish first.
+
+        The first Ctrl-C only sets a flag, checked between calls, so it can
+        never land between writing a batch as ``pending`` and handing it to a
+        worker; a second one stops at once (its rows stay ``pending``).
+        """
+        stop = _StopFlag()
+        with stop.installed():
+            self._loop(report, progress, stop)
+
+    def _loop(self, report: ReportWriter, progress: BulkProgress, stop: _StopFlag) -> None:
         rows = self._batches(report)
         retry: list[tuple[float, int, _Batch]] = []
         order = itertools.count()
@@ -226,8 +262,8 @@ class Campaign:
         exhausted = False
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="aws-ses-bulk") as pool:
             try:
-                while True:
-                    while len(in_flight) < self.concurrency:
+                while not stop.requested:
+                    while len(in_flight) < self.concurrency and not stop.requested:
                         batch: _Batch | None = None
                         if retry and retry[0][0] <= time.monotonic():
                             batch = heapq.heappop(retry)[2]
@@ -244,24 +280,24 @@ class Campaign:
                         if exhausted and not retry:
                             break
                         if retry:
-                            time.sleep(max(0.0, min(retry[0][0] - time.monotonic(), 1.0)))
+                            time.sleep(max(0.0, min(retry[0][0] - time.monotonic(), 0.5)))
                         continue
                     done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                     for future in done:
                         self._record(
                             in_flight.pop(future), future.result(), report, progress, retry, order
                         )
-            except KeyboardInterrupt:
-                print(
-                    f"aws-ses: interrupted; waiting for {len(in_flight)} calls in flight "
-                    "(Ctrl-C again to stop at once)",
-                    file=sys.stderr,
-                )
-                for future in list(in_flight):
-                    self._record(
-                        in_flight.pop(future), future.result(), report, progress, retry, order
+                if stop.requested:
+                    print(
+                        f"aws-ses: interrupted; waiting for {len(in_flight)} calls in flight "
+                        "(Ctrl-C again to stop at once)",
+                        file=sys.stderr,
                     )
-                raise
+                    for future in list(in_flight):
+                        self._record(
+                            in_flight.pop(future), future.result(), report, progress, retry, order
+                        )
+                    raise KeyboardInterrupt
             finally:
                 report.sync()
 

@@ -35,8 +35,18 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def _without_metadata(value: Any) -> Any:
+    # The HTTP details of the call are not part of SES's answer.
+    if isinstance(value, dict):
+        return {k: _without_metadata(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [_without_metadata(v) for v in value]
+    return value
+
+
 def to_json(value: Any) -> str:
-    return json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False, default=str)
+    data = _without_metadata(msgspec.to_builtins(value))
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 def emit_rows(
