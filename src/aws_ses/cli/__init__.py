@@ -13,6 +13,11 @@ from typing import Annotated, Any
 try:
     import typer
     from typer.core import TyperGroup
+
+    try:  # typer >= 0.20 vendors click; older releases raise click's own errors
+        from typer import TyperException as _ClickError
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click import ClickException as _ClickError  # type: ignore[assignment]
 except ImportError:  # pragma: no cover - depends on the installed extras
     sys.exit("the aws-ses command needs the cli extra: pip install 'aws-ses[cli]'")
 
@@ -40,7 +45,7 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort, _ClickError):
             raise
         except BrokenPipeError:
             # The reader went away (| head): stop quietly, as other tools do.
