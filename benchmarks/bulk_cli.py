@@ -60,6 +60,10 @@ def _last_status(report: Path) -> dict[int, tuple[str, str, str]]:
     return last
 
 
+def _sent(report: Path) -> int:
+    return sum(s == "sent" for s, _, _ in _last_status(report).values())
+
+
 def send(rows: int, kills: int, concurrency: int) -> int:
     from aws_ses.local import LocalServer
 
@@ -98,13 +102,14 @@ def send(rows: int, kills: int, concurrency: int) -> int:
             proc = subprocess.Popen(
                 [*base, *extra], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            time.sleep(rng.uniform(2.0, 8.0))
+            # Kill at a random moment after this run has sent something.
+            before = _sent(report)
+            while _sent(report) <= before and proc.poll() is None:
+                time.sleep(0.5)  # reading the report competes with the server for the GIL
+            time.sleep(rng.uniform(0.0, 5.0))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
-                print(
-                    f"killed run {attempt + 1} after "
-                    f"{sum(s == 'sent' for s, _, _ in _last_status(report).values())} sent"
-                )
+                print(f"killed run {attempt + 1} with {_sent(report)} rows sent", flush=True)
             proc.wait()
         extra = ["--resume", str(report)] if kills else ["--report", str(report)]
         final_run = subprocess.run([*base, *extra], env=env, capture_output=True, text=True)
