@@ -11,7 +11,6 @@ import typer
 from aws_ses.cli._context import settings
 from aws_ses.cli._errors import CliError
 from aws_ses.cli._inputs import json_object
-from aws_ses.cli._progress import BulkProgress
 from aws_ses.cli._recipients import BadRow, detect_format
 from aws_ses.cli._report import ReportWriter, ResumeState, read_report
 from aws_ses.cli._tags import parse_tags
@@ -151,6 +150,7 @@ def bulk(
     unknown are listed and left alone unless --resend-unknown.
     """
     from aws_ses.cli._campaign import Campaign
+    from aws_ses.cli._progress import BulkProgress
 
     s = settings(ctx)
     rate_limit = parse_rate(rate)
