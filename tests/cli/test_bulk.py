@@ -410,3 +410,41 @@ def test_rate_and_attempts_reach_the_client_config(
     )
     assert bad.exit_code == 2
     assert "'fast' is not a number of recipients per second" in bad.output
+
+
+def test_an_open_circuit_stops_the_campaign_with_exit_4(
+    run: Run, server: LocalServer, template: str, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    people = _csv(tmp_path / "people.csv", _people(10, tag))
+    report = tmp_path / "r.csv"
+    admin(
+        server,
+        "POST",
+        "/_aws/ses/faults",
+        {"operation": "SendBulkEmail", "count": 5, "status": 503, "code": "InternalFailure"},
+    )
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(report),
+        "--batch-size",
+        "1",
+        "--concurrency",
+        "1",
+    )
+    assert result.exit_code == 4, result.output
+    assert "aws-ses: error: stopped sending: " in result.stderr
+    assert "circuit open" in result.stderr
+    assert f"continue with --resume {report}" in result.stderr
+    final = _final(report)
+    # Five 5xx answers: SES may have sent those; then the breaker opened and nothing was sent.
+    assert [final[r]["status"] for r in range(1, 7)] == ["unknown"] * 5 + ["retrying"]
+    assert set(final) == set(range(1, 7))
+    assert not [m for m in read_back(server) if tag in json.dumps(m["Destination"])]

@@ -39,11 +39,11 @@ from aws_ses.cli._progress import BulkProgress
 from aws_ses.cli._recipients import BadRow, Format, Row, read_recipients
 from aws_ses.cli._report import AGAIN, DONE, MAYBE, ReportWriter, ResumeState, Status
 from aws_ses.client import SesClient
-from aws_ses.errors import SesError, SesValidationError
+from aws_ses.errors import CircuitOpenError, SesError, SesValidationError
 from aws_ses.mime import normalize_address
 from aws_ses.template_builder import render_locally
 
-__all__ = ["Campaign", "Summary", "check_row"]
+__all__ = ["Campaign", "CampaignHalted", "Summary", "check_row"]
 
 SHOWN_ERRORS = 50  # bad rows printed one by one; the rest are counted
 MAX_RECIPIENTS = 50
@@ -86,6 +86,13 @@ class Summary:
     failed: int = 0
     unknown: int = 0
     throttled: int = 0
+
+
+class CampaignHalted(CliError):
+    """Sending stopped early: the endpoint keeps failing. Exit 4; resume later."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=EXIT_TRANSIENT)
 
 
 class _StopFlag:
@@ -135,6 +142,7 @@ class Campaign:
     resume: ResumeState | None = None
     batch_size: int = MAX_BULK_ENTRIES
     summary: Summary = field(default_factory=Summary)
+    halted: str | None = None  # why sending stopped early (the circuit breaker opened)
 
     # ------------------------------------------------------------ pass 1
 
@@ -229,6 +237,11 @@ class Campaign:
         except SesValidationError as exc:  # checked before any call: nothing was sent
             return [(Status.FAILED, "", f"ValidationError: {exc}")] * len(batch.rows)
         maybe_sent = next((e for e in failures if e.maybe_sent), None)
+        circuit = next((e for e in failures if isinstance(e, CircuitOpenError)), None)
+        if circuit is not None and maybe_sent is None:
+            # Nothing was sent, and nothing will be until the endpoint recovers: stop here.
+            self.halted = str(circuit)
+            return [(Status.RETRYING, "", f"{circuit.code}: {circuit.message}")] * len(batch.rows)
         outcomes: list[tuple[str, str, str]] = []
         for entry in result.results:
             detail = " ".join(p for p in (entry.error, entry.message) if p)
@@ -262,8 +275,8 @@ class Campaign:
         exhausted = False
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="aws-ses-bulk") as pool:
             try:
-                while not stop.requested:
-                    while len(in_flight) < self.concurrency and not stop.requested:
+                while not stop.requested and self.halted is None:
+                    while len(in_flight) < self.concurrency and not (stop.requested or self.halted):
                         batch: _Batch | None = None
                         if retry and retry[0][0] <= time.monotonic():
                             batch = heapq.heappop(retry)[2]
@@ -298,6 +311,15 @@ class Campaign:
                             in_flight.pop(future), future.result(), report, progress, retry, order
                         )
                     raise KeyboardInterrupt
+                if self.halted is not None:
+                    for future in list(in_flight):
+                        self._record(
+                            in_flight.pop(future), future.result(), report, progress, retry, order
+                        )
+                    raise CampaignHalted(
+                        f"stopped sending: {self.halted}; the rows not sent are 'retrying' in "
+                        "the report"
+                    )
             finally:
                 report.sync()
 
@@ -314,6 +336,9 @@ class Campaign:
         again: list[tuple[Row, dict[str, Any]]] = []
         counts = {"sent": 0, "failed": 0, "unknown": 0, "recipients": 0}
         for (row, data), (status, message_id, error) in zip(batch.rows, outcomes, strict=True):
+            if status == Status.RETRYING and self.halted is not None:
+                report.write(row.number, row.email, status, error=error)
+                continue  # left for --resume
             if status == Status.RETRYING and batch.attempt < self.max_attempts:
                 report.write(row.number, row.email, status, error=error)
                 again.append((row, data))

@@ -149,7 +149,7 @@ def bulk(
     --resume REPORT, never mailing anyone twice: rows whose outcome is
     unknown are listed and left alone unless --resend-unknown.
     """
-    from aws_ses.cli._campaign import Campaign
+    from aws_ses.cli._campaign import Campaign, CampaignHalted
     from aws_ses.cli._progress import BulkProgress
 
     s = settings(ctx)
@@ -213,7 +213,7 @@ def bulk(
                 campaign.run(writer, progress)
             finally:
                 progress.close()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, CampaignHalted):
             print(
                 f"aws-ses: the report {report_path} is complete up to here; "
                 f"continue with --resume {report_path}",
