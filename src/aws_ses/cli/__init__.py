@@ -121,8 +121,8 @@ app.command("smtp-credentials")(smtp.smtp_credentials)
     },
     help=(
         "Run the local SES v2 server. Options: --host, --port, --data-dir, --region, "
-        "--no-auth, --sandbox, --no-auto-verify, --max-send-rate "
-        "(aws-ses local --help lists them)."
+        "--no-auth, --sandbox, --no-auto-verify, --max-send-rate, --smtp-port, --smtp-tls, "
+        "--allow-host, --admin-token (aws-ses local --help lists them)."
     ),
 )
 def local(ctx: typer.Context) -> None:
