@@ -448,3 +448,39 @@ def test_an_open_circuit_stops_the_campaign_with_exit_4(
     assert [final[r]["status"] for r in range(1, 7)] == ["unknown"] * 5 + ["retrying"]
     assert set(final) == set(range(1, 7))
     assert not [m for m in read_back(server) if tag in json.dumps(m["Destination"])]
+
+
+def test_rate_paces_the_campaign_end_to_end(
+    run: Run, server: LocalServer, template: str, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    tag = uuid.uuid4().hex[:8]
+    people = _csv(tmp_path / "people.csv", _people(8, tag))
+    result = run(
+        "bulk",
+        "--template",
+        template,
+        "--recipients",
+        str(people),
+        "--from",
+        SENDER,
+        "--report",
+        str(tmp_path / "r.csv"),
+        "--rate",
+        "1",
+        "--batch-size",
+        "1",
+        "--concurrency",
+        "2",
+    )
+    assert result.exit_code == 0, result.output
+    stamps = sorted(
+        datetime.fromisoformat(m["Timestamp"].replace("Z", "+00:00"))
+        for m in read_back(server)
+        if tag in json.dumps(m["Destination"])
+    )
+    assert len(stamps) == 8
+    # 8 recipients at 1 per second, at most one at once: 7 s from the first to the last
+    # (unpaced, this server takes well under 2 s for them).
+    assert (stamps[-1] - stamps[0]).total_seconds() >= 6.0
