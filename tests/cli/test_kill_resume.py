@@ -27,7 +27,7 @@ from aws_ses.local import LocalServer
 
 from .conftest import CLI, SENDER, Run, read_back
 
-ROWS = 100
+ROWS = 400
 
 
 def _last_status(report: Path) -> dict[int, str]:
@@ -92,8 +92,8 @@ def test_killed_three_times_and_resumed_every_address_gets_one_message(
         deadline = time.monotonic() + 60
         while _sent_count(report) <= before and proc.poll() is None:
             assert time.monotonic() < deadline, "the bulk run made no progress"
-            time.sleep(0.1)
-        time.sleep(rng.uniform(0.0, 0.6))
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.3))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
