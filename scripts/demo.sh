@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[local,cli]"
-python examples/demo.py "$@"
+aws-ses demo "$@"
