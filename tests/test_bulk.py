@@ -240,8 +240,9 @@ def _failing_second_call(exc_or_response: Any) -> Callable[[HttpRequest], HttpRe
             "MessageRejected",
         ),
         (
+            # A 5xx: SES may have accepted the call, so its entries are unknown.
             error_response("InternalFailure", "boom", 500),
-            "FAILED",
+            "UNKNOWN",
             False,
             "InternalFailure",
         ),

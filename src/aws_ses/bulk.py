@@ -48,7 +48,9 @@ from aws_ses.email_builder import (
     encode_template_data,
 )
 from aws_ses.errors import (
+    CircuitOpenError,
     DailyQuotaExceeded,
+    RateLimitTimeout,
     SesError,
     SesTransportError,
     SesValidationError,
@@ -341,13 +343,17 @@ def _entry_wire(entry: BulkEntry) -> dict[str, Any]:
 
 def _failure_status(exc: SesError) -> tuple[str, bool]:
     """(status, transient) for every entry of a call that raised ``exc``."""
+    if exc.maybe_sent:
+        # SES may have accepted the call (5xx, lost reply, unreadable reply):
+        # sending again risks duplicates, so the outcome is unknown.
+        return UNKNOWN, False
     if isinstance(exc, DailyQuotaExceeded):
         return "ACCOUNT_DAILY_QUOTA_EXCEEDED", False
     if isinstance(exc, TooManyRequestsException):
         return "ACCOUNT_THROTTLED", True
-    if isinstance(exc, SesTransportError):
-        # sent=True: SES may have accepted the call; sending again risks duplicates.
-        return ("TRANSIENT_FAILURE", True) if not exc.sent else (UNKNOWN, False)
+    if isinstance(exc, SesTransportError | CircuitOpenError | RateLimitTimeout):
+        # Nothing left the machine (or the breaker/limiter held it): safe later.
+        return "TRANSIENT_FAILURE", True
     return "FAILED", False
 
 
