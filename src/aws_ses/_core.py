@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import platform
-import threading
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
@@ -26,9 +24,6 @@ from aws_ses.signing import SigV4Signer
 
 __all__ = ["ClientCore"]
 
-# Credentials this close to expiry are loaded again before the next call.
-_EXPIRY_MARGIN = timedelta(minutes=5)
-
 
 def _configured_endpoint() -> str | None:
     env = os.environ
@@ -42,7 +37,6 @@ class ClientCore:
 
     __slots__ = (
         "_credentials",
-        "_lock",
         "_provider",
         "_sigv4a",
         "config",
@@ -54,6 +48,7 @@ class ClientCore:
     )
 
     def __init__(self, config: SesConfig) -> None:
+        from aws_ses.auth.cache import CredentialCache
         from aws_ses.auth.providers import StaticCredentialProvider, default_chain, resolve_region
 
         if config.endpoint_url is None:
@@ -78,15 +73,17 @@ class ClientCore:
         )
         self.signer = SigV4Signer(self.endpoint.signing_name)
         self._sigv4a: Any = None
+        # Providers are only built here; nothing is loaded until the first call.
         creds = config.credentials
         if creds is None:
-            self._provider: Any = default_chain(profile=config.profile)
+            self._provider: Any = default_chain(
+                profile=config.profile, mfa_token_provider=config.mfa_token_provider
+            )
         elif isinstance(creds, Credentials):
             self._provider = StaticCredentialProvider(creds)
         else:
             self._provider = creds
-        self._credentials: Credentials | None = None
-        self._lock = threading.Lock()
+        self._credentials = CredentialCache(self._provider)
         self.timeout = Timeout(connect=config.connect_timeout, read=config.timeout)
         agent = f"aws-ses/{__version__} python/{platform.python_version()}"
         self.user_agent = f"{agent} {config.user_agent_extra}" if config.user_agent_extra else agent
@@ -96,20 +93,12 @@ class ClientCore:
         return self.endpoint.url.rstrip("/")
 
     def credentials(self) -> Credentials:
-        """Current credentials, loaded on first use and again near their expiry."""
-        creds = self._credentials
-        if creds is not None and (
-            creds.expiration is None or creds.expiration - _EXPIRY_MARGIN > datetime.now(UTC)
-        ):
-            return creds
-        with self._lock:
-            creds = self._provider.load()
-            if not isinstance(creds, Credentials):
-                from aws_ses.errors import CredentialsError
+        """Current credentials: loaded on first use, refreshed before they expire."""
+        return self._credentials.get()
 
-                raise CredentialsError("no credentials found")
-            self._credentials = creds
-            return creds
+    async def acredentials(self) -> Credentials:
+        """As :meth:`credentials`, without blocking the event loop while loading."""
+        return await self._credentials.aget()
 
     def prepare(self, name: str, params: dict[str, Any]) -> tuple[Operation, HttpRequest]:
         """Validate, serialize and sign one call. Raises before any I/O on bad input."""

@@ -79,6 +79,9 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
 
     async def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
         core = self._core
+        # Load or refresh credentials without blocking the loop; prepare() then
+        # signs with the cached ones.
+        await core.acredentials()
         op, request = core.prepare(operation, params)
         response = await self._transport.send(request, timeout=core.timeout)
         return core.parse(op, response)

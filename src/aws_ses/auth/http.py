@@ -1,0 +1,145 @@
+"""HTTP for the providers that fetch credentials (STS, SSO, IMDS, container).
+
+Requests go through the library's own transports, so proxies, TLS and
+timeouts behave as they do for SES calls, and tests inject a transport.
+Without an injected transport, the sync path keeps one urllib3 transport per
+provider; the async path opens an aiohttp transport for one fetch and closes
+it afterwards (fetches are rare, and a transport is bound to the event loop
+it was first used in, while a provider may be used from several loops).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Generator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+from ..errors import SesTransportError
+
+if TYPE_CHECKING:
+    from aws_ses.transport.base import AsyncTransport, Transport
+
+__all__ = ["AsyncSend", "Flow", "HttpClient", "Reply", "Send", "Sleep", "run_async", "run_sync"]
+
+T = TypeVar("T")
+
+
+class AsyncSend(Protocol):
+    async def __call__(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse: ...
+
+
+class HttpClient:
+    """The transports one provider uses.
+
+    ``trust_env`` says whether proxy variables apply: True for public AWS
+    endpoints, False for the link-local metadata endpoints, which a proxy can
+    never reach.
+    """
+
+    def __init__(
+        self,
+        transport: Transport | None = None,
+        async_transport: AsyncTransport | None = None,
+        *,
+        trust_env: bool = True,
+    ) -> None:
+        self._transport = transport
+        self._async_transport = async_transport
+        self._trust_env = trust_env
+        self._lock = threading.Lock()
+
+    def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
+        transport = self._transport
+        if transport is None:
+            with self._lock:
+                if self._transport is None:
+                    from aws_ses.transport.urllib3_transport import Urllib3Transport
+
+                    self._transport = Urllib3Transport(
+                        max_pool_connections=2, trust_env=self._trust_env
+                    )
+                transport = self._transport
+        return transport.send(request, timeout=timeout)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSend]:
+        """An async ``send`` for the duration of one fetch."""
+        if self._async_transport is not None:
+            yield self._async_transport.send
+            return
+        from aws_ses.transport.aiohttp_transport import AiohttpTransport
+
+        transport = AiohttpTransport(max_pool_connections=2, trust_env=self._trust_env)
+        try:
+            yield transport.send
+        finally:
+            await transport.aclose()
+
+    def __repr__(self) -> str:
+        return f"HttpClient(trust_env={self._trust_env})"
+
+
+# ---------------------------------------------------------------- sans-IO flows
+#
+# Each provider's HTTP conversation is written once, as a generator that
+# yields what to do next (send a request, or sleep) and receives the reply (a
+# response, or the transport error). ``run_sync`` and ``run_async`` are the
+# only loops doing I/O, so the sync and async paths cannot drift apart.
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    request: HttpRequest
+    timeout: Timeout
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+Reply = HttpResponse | SesTransportError | None
+Flow = Generator[Send | Sleep, Reply, T]
+
+
+def run_sync(flow: Flow[T], http: HttpClient) -> T:
+    reply: Reply = None
+    while True:
+        try:
+            step = flow.send(reply)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        if isinstance(step, Sleep):
+            time.sleep(step.seconds)
+            reply = None
+            continue
+        try:
+            reply = http.send(step.request, timeout=step.timeout)
+        except SesTransportError as exc:
+            reply = exc
+
+
+async def run_async(flow: Flow[T], http: HttpClient) -> T:
+    async with http.session() as send:
+        reply: Reply = None
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            if isinstance(step, Sleep):
+                await asyncio.sleep(step.seconds)
+                reply = None
+                continue
+            try:
+                reply = await send(step.request, timeout=step.timeout)
+            except SesTransportError as exc:
+                reply = exc
