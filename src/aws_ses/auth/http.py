@@ -75,7 +75,11 @@ class HttpClient:
             return
         from aws_ses.transport.aiohttp_transport import AiohttpTransport
 
-        transport = AiohttpTransport(max_pool_connections=2, trust_env=self._trust_env)
+        # Built in a worker thread: making its TLS context reads the CA store,
+        # which would stall the event loop for tens of milliseconds.
+        transport = await asyncio.to_thread(
+            AiohttpTransport, max_pool_connections=2, trust_env=self._trust_env
+        )
         try:
             yield transport.send
         finally:
