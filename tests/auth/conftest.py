@@ -45,6 +45,8 @@ class _Collect(logging.Handler):
         self.texts: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("botocore"):
+            return  # the oracle's own logs (botocore logs whole STS replies at DEBUG)
         self.texts.append(f"{record.getMessage()} {record.args!r} {record.exc_text or ''}")
 
 

@@ -226,9 +226,7 @@ class FakeAws:
             return self._sts_error(*self.sts_errors.pop(0))
         if action == "AssumeRole":
             try:
-                verify_request(
-                    "POST", "/", "", r.headers, r.body, self.secrets.get, service="sts"
-                )
+                verify_request("POST", "/", "", r.headers, r.body, self.secrets.get, service="sts")
             except Exception as exc:  # the verifier's SignatureError
                 return self._sts_error(403, getattr(exc, "code", "SignatureDoesNotMatch"), "bad")
         elif "authorization" in r.headers:

@@ -86,10 +86,10 @@ def test_imds_down_is_tried_twice_then_declines(world: World) -> None:
 
 def test_imds_without_role_and_disabled(world: World) -> None:
     world.fake.imds_role = None
-    assert "no IAM role" in getattr(ImdsCredentialProvider(world.with_imds()).attempt(), "reason")
+    assert "no IAM role" in ImdsCredentialProvider(world.with_imds()).attempt().reason
     before = len(world.fake.requests)
     disabled = ImdsCredentialProvider(world.env)  # AWS_EC2_METADATA_DISABLED=true
-    assert "AWS_EC2_METADATA_DISABLED" in getattr(disabled.attempt(), "reason")
+    assert "AWS_EC2_METADATA_DISABLED" in disabled.attempt().reason
     assert len(world.fake.requests) == before
 
 
@@ -194,7 +194,8 @@ def test_container_url_allow_list(env: dict[str, str], expected: str | None) -> 
 
 
 @pytest.mark.parametrize(
-    "uri", ["http://example.com/x", "http://169.254.170.3/x", "http://10.0.0.1/x", "ftp://127.0.0.1"]
+    "uri",
+    ["http://example.com/x", "http://169.254.170.3/x", "http://10.0.0.1/x", "ftp://127.0.0.1"],
 )
 def test_container_url_refused(uri: str) -> None:
     with pytest.raises(CredentialsError, match="must be https, or http to a loopback"):

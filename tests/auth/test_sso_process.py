@@ -185,9 +185,7 @@ async def test_process_success_and_stderr_passthrough(
 
 @pytest.mark.parametrize("use_async", [False, True])
 async def test_process_failure_is_clear(world: World, use_async: bool) -> None:
-    command = world.script(
-        "fail.py", f"import sys\nprint('{MARKER}-half-written')\nsys.exit(3)\n"
-    )
+    command = world.script("fail.py", f"import sys\nprint('{MARKER}-half-written')\nsys.exit(3)\n")
     env = world.files(config=f"[profile p]\ncredential_process = {command}\n")
     process = ProcessCredentialProvider("p", env)
     with pytest.raises(CredentialsError) as info:
@@ -202,7 +200,7 @@ async def test_process_failure_is_clear(world: World, use_async: bool) -> None:
     [
         ("print('not json')", "did not print a JSON object"),
         ("print('{\"Version\": 2}')", "unsupported Version"),
-        ("print('{\"Version\": 1, \"AccessKeyId\": \"A\"}')", "printed no SecretAccessKey"),
+        ('print(\'{"Version": 1, "AccessKeyId": "A"}\')', "printed no SecretAccessKey"),
     ],
 )
 def test_process_bad_output(world: World, body: str, message: str) -> None:
