@@ -796,7 +796,7 @@ def test_no_secret_on_success_paths(files: Files, caplog: pytest.LogCaptureFixtu
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     st.lists(
@@ -935,7 +935,7 @@ def _botocore(env: dict[str, str], profile: str | None) -> tuple[object, object]
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(profile_files(), st.one_of(st.none(), st.just("env-region")))
 def test_matches_botocore(

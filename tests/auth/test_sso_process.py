@@ -126,7 +126,7 @@ def test_failed_refresh_of_expired_token_says_run_sso_login(world: World) -> Non
 
 def test_rejected_token_and_missing_cache(world: World) -> None:
     world.files(config=SESSION_CONFIG)
-    with pytest.raises(CredentialsError, match="no SSO token cached.*aws sso login"):
+    with pytest.raises(CredentialsError, match=r"no SSO token cached.*aws sso login"):
         provider(world, "dev").load()
     world.sso_cache("corp", token("revoked", NOW + timedelta(hours=1)))
     with pytest.raises(CredentialsError, match=r"rejected the token .*\(HTTP 401\)"):
@@ -137,7 +137,7 @@ def test_rejected_token_and_missing_cache(world: World) -> None:
     ("config", "message"),
     [
         ("[profile x]\nsso_session = nope\n", r"no \[sso-session nope\] section"),
-        ("[profile x]\nsso_start_url = https://a\nsso_region = us-east-1\n", "lacks sso_account_id"),
+        ("[profile x]\nsso_start_url = https://a\nsso_region = eu-west-1\n", "lacks sso_account"),
         (SESSION_CONFIG.replace("[profile dev]", "[profile x]").replace(
             "sso_role_name = Developer", "sso_role_name = D\nsso_region = us-west-2"
         ), "sso_region of profile 'x' differs"),

@@ -152,7 +152,7 @@ mfa_serial = arn:aws:iam::1:mfa/alice
 
 def test_mfa_needs_a_callback(world: World, base_key: None) -> None:
     env = world.files(credentials=BASE, config=MFA)
-    with pytest.raises(CredentialsError, match="needs an MFA code.*mfa_token_provider"):
+    with pytest.raises(CredentialsError, match=r"needs an MFA code.*mfa_token_provider"):
         AssumeRoleCredentialProvider("mfa", env).load()
     asked: list[str] = []
 
@@ -253,22 +253,28 @@ def test_web_identity_from_profile_and_missing_role(world: World, tmp_path: Path
         WebIdentityCredentialProvider(None, gone).load()
 
 
+LEGACY = {"AWS_STS_REGIONAL_ENDPOINTS": "legacy"}
+CONFIGURED = {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"}
+IGNORED = {**CONFIGURED, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}
+GLOBAL = ("https://sts.amazonaws.com/", "us-east-1")
+
+
 @pytest.mark.parametrize(
     ("region", "env", "expected"),
     [
         ("eu-west-1", {}, ("https://sts.eu-west-1.amazonaws.com/", "eu-west-1")),
-        (None, {}, ("https://sts.amazonaws.com/", "us-east-1")),
+        (None, {}, GLOBAL),
         ("cn-north-1", {}, ("https://sts.cn-north-1.amazonaws.com.cn/", "cn-north-1")),
-        ("eu-west-1", {"AWS_STS_REGIONAL_ENDPOINTS": "legacy"}, ("https://sts.amazonaws.com/", "us-east-1")),
-        ("ap-east-1", {"AWS_STS_REGIONAL_ENDPOINTS": "legacy"}, ("https://sts.ap-east-1.amazonaws.com/", "ap-east-1")),
-        ("eu-west-1", {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"}, ("http://127.0.0.1:1/", "eu-west-1")),
-        ("eu-west-1", {"AWS_ENDPOINT_URL": "http://127.0.0.1:2"}, ("http://127.0.0.1:2/", "eu-west-1")),
+        ("eu-west-1", LEGACY, GLOBAL),
+        ("ap-east-1", LEGACY, ("https://sts.ap-east-1.amazonaws.com/", "ap-east-1")),
+        ("eu-west-1", CONFIGURED, ("http://127.0.0.1:1/", "eu-west-1")),
         (
             "eu-west-1",
-            {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
-            ("https://sts.eu-west-1.amazonaws.com/", "eu-west-1"),
+            {"AWS_ENDPOINT_URL": "http://127.0.0.1:2"},
+            ("http://127.0.0.1:2/", "eu-west-1"),
         ),
+        ("eu-west-1", IGNORED, ("https://sts.eu-west-1.amazonaws.com/", "eu-west-1")),
     ],
-)  # fmt: skip
+)
 def test_sts_endpoint(region: str | None, env: dict[str, str], expected: tuple[str, str]) -> None:
     assert sts_endpoint(region, env) == expected

@@ -2,8 +2,8 @@
 
 Requests go through the library's own transports, so proxies, TLS and
 timeouts behave as they do for SES calls, and tests inject a transport.
-Without an injected transport, the sync path keeps one urllib3 transport per
-provider; the async path opens an aiohttp transport for one fetch and closes
+Without an injected transport, the sync path shares one urllib3 transport per
+process; the async path opens an aiohttp transport for one fetch and closes
 it afterwards (fetches are rare, and a transport is bound to the event loop
 it was first used in, while a provider may be used from several loops).
 """
@@ -34,6 +34,24 @@ class AsyncSend(Protocol):
     async def __call__(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse: ...
 
 
+_shared: dict[bool, Transport] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_transport(trust_env: bool) -> Transport:
+    """One urllib3 transport per process for credential fetches: building one
+    costs a TLS context (reading the CA store), and fetches are rare."""
+    with _shared_lock:
+        transport = _shared.get(trust_env)
+        if transport is None:
+            from aws_ses.transport.urllib3_transport import Urllib3Transport
+
+            transport = _shared[trust_env] = Urllib3Transport(
+                max_pool_connections=4, trust_env=trust_env
+            )
+        return transport
+
+
 class HttpClient:
     """The transports one provider uses.
 
@@ -52,19 +70,9 @@ class HttpClient:
         self._transport = transport
         self._async_transport = async_transport
         self._trust_env = trust_env
-        self._lock = threading.Lock()
 
     def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
-        transport = self._transport
-        if transport is None:
-            with self._lock:
-                if self._transport is None:
-                    from aws_ses.transport.urllib3_transport import Urllib3Transport
-
-                    self._transport = Urllib3Transport(
-                        max_pool_connections=2, trust_env=self._trust_env
-                    )
-                transport = self._transport
+        transport = self._transport or _shared_transport(self._trust_env)
         return transport.send(request, timeout=timeout)
 
     @asynccontextmanager
