@@ -323,3 +323,24 @@ async def test_the_probe_catches_a_blocking_refresh(clock: Clock) -> None:
     provider = Blocking(clock)
     lag = await _best_lag(lambda: CredentialCache(provider, clock=clock).aget(), runs=2)
     assert lag >= 0.04
+
+
+def test_imds_static_stability_through_the_default_chain(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aws_ses.auth import default_chain
+
+    world.files()
+    clock = Clock()
+    clock.now = datetime.now(UTC)
+    cache = CredentialCache(default_chain(env=world.with_imds()), clock=clock)
+    first = cache.get()
+    assert first.source == "imds"
+    world.fake.imds_mode = "down"  # the metadata service has an outage
+    clock.advance(hours=2)  # the keys have expired
+    with caplog.at_level(logging.WARNING, logger="aws_ses.auth"):
+        assert cache.get() is first
+    assert "static stability" in caplog.text
+    world.fake.imds_mode = "v2"
+    clock.advance(seconds=6)  # past the back-off
+    assert cache.get().access_key_id != first.access_key_id

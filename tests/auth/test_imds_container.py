@@ -207,3 +207,17 @@ def test_container_token_with_line_break_is_refused(world: World) -> None:
     with pytest.raises(CredentialsError, match="line break"):
         ContainerCredentialProvider(env).load()
     assert not world.fake.requests
+
+
+def test_imds_unreachable_declines_fast(world: World) -> None:
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    env = world.with_imds(AWS_EC2_METADATA_SERVICE_ENDPOINT=f"http://127.0.0.1:{port}")
+    started = time.perf_counter()
+    outcome = ImdsCredentialProvider(env).attempt()
+    assert "IMDS did not answer" in getattr(outcome, "reason", "")
+    assert time.perf_counter() - started < 1.0

@@ -83,7 +83,7 @@ def failures(world: World) -> dict[str, Callable[[], object]]:
         return ProcessCredentialProvider(None, env).load()
 
     def process_bad_json() -> object:
-        command = world.script("q.py", f"print('{{\"Version\": 1, \"x\": \"{MARKER}\"')\n")
+        command = world.script("q.py", f'print(\'{{"Version": 1, "x": "{MARKER}"\')\n')
         env = world.files(config=f"[default]\ncredential_process = {command}\n")
         return ProcessCredentialProvider(None, env).load()
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
-from ..errors import CredentialsError, SesTimeoutError
+from ..errors import CredentialsError, SesTransportError
 from .base import Declined, Outcome, Provider, parse_timestamp, select_profile, value
 from .credentials import Credentials
 from .http import Flow, HttpClient, Send, run_async, run_sync
@@ -56,6 +56,10 @@ def imds_disabled(env: Mapping[str, str]) -> bool:
 
 class _Unavailable(Exception):
     """IMDS did not answer usefully; the provider declines with this reason."""
+
+
+class _Unreachable(Exception):
+    """The endpoint could not be connected to."""
 
 
 class _Missing(Exception):
@@ -132,23 +136,21 @@ class InstanceMetadataClient:
             self.endpoint + _TOKEN_PATH,
             {"X-aws-ec2-metadata-token-ttl-seconds": str(_TOKEN_TTL)},
         )
-        for _ in range(self._attempts):
-            reply = yield Send(request, self._timeout)
-            if isinstance(reply, HttpResponse):
-                if reply.status == 200 and reply.body.strip():
-                    token = reply.body.decode("ascii", "replace").strip()
-                    with self._lock:
-                        # Renewed a minute early so a request never carries a lapsed one.
-                        self._token = (token, self._clock() + _TOKEN_TTL - 60)
-                    return token
-                if reply.status in (403, 404, 405):
-                    return None  # an IMDSv1-only endpoint
-                if reply.status == 400:
-                    raise CredentialsError("IMDS refused the token request (HTTP 400)")
-                continue  # 5xx and the like: try again
-            if isinstance(reply, SesTimeoutError) and reply.sent:
-                return None  # no answer to PUT: as botocore, try without a token
-        return None
+        reply = yield Send(request, self._timeout)
+        if isinstance(reply, HttpResponse):
+            if reply.status == 200 and reply.body.strip():
+                token = reply.body.decode("ascii", "replace").strip()
+                with self._lock:
+                    # Renewed a minute early so a request never carries a lapsed one.
+                    self._token = (token, self._clock() + _TOKEN_TTL - 60)
+                return token
+            if reply.status == 400:
+                raise CredentialsError("IMDS refused the token request (HTTP 400)")
+            return None  # 403/404/405: an IMDSv1-only endpoint; 5xx: try v1 too
+        if isinstance(reply, SesTransportError) and not reply.sent:
+            # Nothing listens there (off EC2): a request without a token would fail too.
+            raise _Unreachable(reply.message)
+        return None  # no answer to PUT: as botocore, try without a token
 
     def _drop_token(self) -> None:
         with self._lock:
@@ -160,7 +162,11 @@ class InstanceMetadataClient:
         attempt = 0
         while attempt < self._attempts:
             attempt += 1
-            token = yield from self._token_flow()
+            try:
+                token = yield from self._token_flow()
+            except _Unreachable as exc:
+                last = str(exc)
+                continue
             if token is None and self.v1_disabled:
                 raise _Unavailable(
                     "no IMDSv2 token could be had and IMDSv1 is disabled "
