@@ -148,11 +148,20 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+def _no_event_loop(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the sync path started an event loop")
+
+
 def ours(env: dict[str, str]) -> tuple[str | None, str | None]:
-    try:
-        creds = default_chain(env=env).load()
-    except CredentialsError:
-        return None, None
+    # The sync chain must never start an event loop, whatever it loads from.
+    with (
+        mock.patch("asyncio.run", _no_event_loop),
+        mock.patch("asyncio.new_event_loop", _no_event_loop),
+    ):
+        try:
+            creds = default_chain(env=env).load()
+        except CredentialsError:
+            return None, None
     return BOTOCORE_NAMES[creds.source], creds.access_key_id
 
 

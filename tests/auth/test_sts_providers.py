@@ -278,3 +278,15 @@ GLOBAL = ("https://sts.amazonaws.com/", "us-east-1")
 )
 def test_sts_endpoint(region: str | None, env: dict[str, str], expected: tuple[str, str]) -> None:
     assert sts_endpoint(region, env) == expected
+
+
+def test_source_profile_without_credentials_says_why(world: World) -> None:
+    env = world.files(
+        config="[profile x]\nrole_arn = r\nsource_profile = empty\n[profile empty]\nregion = a\n"
+    )
+    with pytest.raises(CredentialsError) as info:
+        AssumeRoleCredentialProvider("x", env).load()
+    message = str(info.value)
+    assert "source_profile 'empty' gave no credentials" in message
+    assert "shared-credentials-file: profile 'empty' has no aws_access_key_id" in message
+    assert not world.fake.requests

@@ -34,8 +34,6 @@ from .web_identity import default_session_name, sts_region
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
 
-    from .base import AsyncCredentialProvider
-
 __all__ = ["AssumeRoleCredentialProvider", "MfaTokenProvider"]
 
 #: Given the MFA device serial (or ARN), returns the current code.
@@ -67,7 +65,7 @@ class _Role:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    source: AsyncCredentialProvider
+    source: Provider
     source_label: str
     roles: tuple[_Role, ...]  # innermost first
     region: str | None
@@ -177,9 +175,7 @@ class AssumeRoleCredentialProvider(Provider):
         roles.reverse()
         return _Plan(source, label, tuple(roles), sts_region(env, section), env)
 
-    def _credential_source(
-        self, profile: str, kind: str, env: Mapping[str, str]
-    ) -> AsyncCredentialProvider:
+    def _credential_source(self, profile: str, kind: str, env: Mapping[str, str]) -> Provider:
         from .container import ContainerCredentialProvider
         from .imds import ImdsCredentialProvider
         from .providers import EnvironmentCredentialProvider
@@ -199,9 +195,7 @@ class AssumeRoleCredentialProvider(Provider):
             f"{', '.join(_CREDENTIAL_SOURCES)}"
         )
 
-    def _profile_chain(
-        self, profile: str, env: Mapping[str, str], files: SharedFiles
-    ) -> AsyncCredentialProvider:
+    def _profile_chain(self, profile: str, env: Mapping[str, str], files: SharedFiles) -> Provider:
         from .providers import CredentialChain, profile_providers
 
         return CredentialChain(
@@ -216,8 +210,10 @@ class AssumeRoleCredentialProvider(Provider):
 
     # ------------------------------------------------------------ fetching
 
-    def _source_missing(self, plan: _Plan) -> CredentialsError:
-        return CredentialsError(f"{plan.source_label} gave no credentials")
+    def _source_credentials(self, plan: _Plan, outcome: Outcome) -> Credentials:
+        if isinstance(outcome, Declined):
+            raise CredentialsError(f"{plan.source_label} gave no credentials ({outcome.reason})")
+        return outcome
 
     def _mfa_code(self, role: _Role) -> str | None:
         if role.mfa_serial is None:
@@ -257,9 +253,7 @@ class AssumeRoleCredentialProvider(Provider):
         plan = self._plan()
         if isinstance(plan, Declined):
             return plan
-        credentials = plan.source.load()
-        if credentials is None:
-            raise self._source_missing(plan)
+        credentials = self._source_credentials(plan, plan.source.attempt())
         sts = StsClient(self._http, region=plan.region, env=plan.env)
         for role in plan.roles:
             credentials = sts.call(
@@ -274,9 +268,7 @@ class AssumeRoleCredentialProvider(Provider):
         plan = await asyncio.to_thread(self._plan)
         if isinstance(plan, Declined):
             return plan
-        credentials: Credentials | None = await plan.source.aload()
-        if credentials is None:
-            raise self._source_missing(plan)
+        credentials = self._source_credentials(plan, await plan.source.aattempt())
         sts = StsClient(self._http, region=plan.region, env=plan.env)
         for role in plan.roles:
             credentials = await sts.acall(
