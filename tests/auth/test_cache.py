@@ -344,3 +344,14 @@ def test_imds_static_stability_through_the_default_chain(
     world.fake.imds_mode = "v2"
     clock.advance(seconds=6)  # past the back-off
     assert cache.get().access_key_id != first.access_key_id
+
+
+def test_short_lived_keys_are_not_fetched_on_every_call(clock: Clock) -> None:
+    provider = Counting(clock, lifetime=timedelta(minutes=12))  # always inside the window
+    cache = CredentialCache(provider, clock=clock)
+    for _ in range(20):
+        cache.get()
+    assert provider.calls == 1
+    clock.advance(seconds=6)
+    cache.get()
+    assert provider.calls == 2

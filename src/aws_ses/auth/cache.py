@@ -11,7 +11,7 @@ Rules, for credentials that expire:
 * static stability: for providers that ask for it (IMDS), expired keys keep
   being used, with a WARNING, while the refresh is retried;
 * after a refresh that failed, or one that brought keys already inside the
-  window, the next try waits a back-off (5 s, doubling to 5 min), so an
+  advisory window, the next try waits a back-off (5 s, doubling to 5 min), so an
   outage is not hammered by every call.
 
 However many threads or tasks ask at once, one fetch runs. The sync
@@ -153,8 +153,8 @@ class CredentialCache:
             )
         now = self._clock()
         self._credentials = creds
-        if creds.expiration is not None and creds.expiration - now <= self._mandatory:
-            # Already (nearly) stale: use them, but do not fetch again at once.
+        if creds.expiration is not None and creds.expiration - now <= self._advisory:
+            # Already inside the window: use them, but do not fetch again at once.
             self._failures += 1
             self._retry_at = now + self._backoff()
             if creds.expiration <= now:
