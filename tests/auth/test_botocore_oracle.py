@@ -15,6 +15,8 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aws_ses.auth import default_chain
 from aws_ses.errors import CredentialsError
@@ -160,8 +162,10 @@ def ours(env: dict[str, str]) -> tuple[str | None, str | None]:
     ):
         try:
             creds = default_chain(env=env).load()
-        except CredentialsError:
-            return None, None
+        except CredentialsError as exc:
+            if exc.message.startswith("no AWS credentials found"):
+                return None, None
+            return "error", None
     return BOTOCORE_NAMES[creds.source], creds.access_key_id
 
 
@@ -196,3 +200,65 @@ def test_same_provider_and_keys_as_botocore(world: World, scenario: str) -> None
 def test_nothing_anywhere_is_nothing_for_both(world: World, tmp_path: Path) -> None:
     env = world.files()
     assert ours(env) == botocore(env) == (None, None)
+
+
+# ---------------------------------------------------------------- random profile graphs
+
+NAMES = ["default", "a", "b", "c"]
+
+
+@st.composite
+def profile_graphs(draw: st.DrawFn) -> tuple[str, str, str | None, bool]:
+    """Credentials and config files whose profiles assume roles from each other,
+    run credential_process, or hold keys; plus AWS_PROFILE and environment keys."""
+    creds: list[str] = []
+    config: list[str] = []
+    for name in NAMES:
+        kind = draw(st.sampled_from(["static", "role", "role-env", "process", "empty", "none"]))
+        if kind == "none":
+            continue
+        lines: list[str] = []
+        target = config
+        if kind == "static":
+            lines = [f"aws_access_key_id = AKIA{name.upper()}", "aws_secret_access_key = s"]
+            target = draw(st.sampled_from([creds, config]))
+        elif kind == "role":
+            source = draw(st.sampled_from(NAMES))
+            lines = [f"role_arn = arn:aws:iam::1:role/{name}", f"source_profile = {source}"]
+        elif kind == "role-env":
+            lines = [f"role_arn = arn:aws:iam::1:role/{name}", "credential_source = Environment"]
+        elif kind == "process":
+            lines = ["credential_process = PROCESS"]
+        else:
+            lines = ["region = eu-west-1"]
+        header = f"[{name}]" if target is creds or name == "default" else f"[profile {name}]"
+        target += [header, *lines]
+    profile = draw(st.one_of(st.none(), st.sampled_from(NAMES)))
+    return "\n".join(creds) + "\n", "\n".join(config) + "\n", profile, draw(st.booleans())
+
+
+def _outcome(run: Callable[[], tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
+    try:
+        return run()
+    except Exception:  # either side's configuration error
+        return "error", None
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(profile_graphs())
+def test_profile_graphs_match_botocore(
+    world: World, case: tuple[str, str, str | None, bool]
+) -> None:
+    credentials, config, profile, env_keys_set = case
+    world.fake.sticky = True
+    for key in ("AKIADEFAULT", "AKIAA", "AKIAB", "AKIAC", "AKIAPROCESS"):
+        world.fake.secrets[key] = "s"
+    world.fake.secrets["AKIAENV"] = f"{MARKER}-env"
+    command = world.script("p.py", PROCESS)
+    env = world.files(credentials=credentials, config=config.replace("PROCESS", command))
+    env = env | {"AWS_DEFAULT_REGION": "eu-west-1"}
+    if profile is not None:
+        env["AWS_PROFILE"] = profile
+    if env_keys_set:
+        env |= {"AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": f"{MARKER}-env"}
+    assert _outcome(lambda: ours(env)) == _outcome(lambda: botocore(env))

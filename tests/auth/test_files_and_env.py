@@ -955,3 +955,16 @@ def test_botocore_oracle_sees_the_same_example(files: Files) -> None:
     env = files.write(credentials=CREDENTIALS, config=CONFIG)
     assert _botocore(env, "dev") == ("AKCREDDEV", "us-west-2") == _ours(env, "dev")
     assert _botocore(env, None) == ("AKCREDDEFAULT", "eu-west-1") == _ours(env, None)
+
+
+def test_missing_aws_profile_is_an_error_even_with_environment_keys(files: Files) -> None:
+    # botocore refuses a session whose AWS_PROFILE does not exist; so do we.
+    env = {
+        **files.write(credentials="", config=""),
+        "AWS_PROFILE": "gone",
+        "AWS_ACCESS_KEY_ID": "AKENV",
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+    }
+    with pytest.raises(CredentialsError, match="profile 'gone' not found"):
+        default_chain(env=env).load()
+    assert _botocore(env, None)[0] == "error"

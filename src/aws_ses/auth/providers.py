@@ -27,7 +27,7 @@ from .base import (
     value,
 )
 from .credentials import Credentials
-from .profiles import Section, SharedFiles, _environ, _get, load_shared_files
+from .profiles import Section, SharedFiles, _environ, _get, chosen_profile, load_shared_files
 
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -312,6 +312,32 @@ class CredentialChain(Provider):
         return f"CredentialChain({[provider.name for provider in self._providers]!r})"
 
 
+class _DefaultChain(CredentialChain):
+    """The default chain, which also insists that ``AWS_PROFILE`` names a
+    profile that exists, even when environment keys would win: botocore
+    refuses a session whose profile is missing, and so do we."""
+
+    def __init__(
+        self, providers: Iterable[CredentialProvider], env: Mapping[str, str] | None
+    ) -> None:
+        super().__init__(providers)
+        self._env = env
+
+    def _check_profile(self) -> None:
+        env = _environ(self._env)
+        if chosen_profile(env) is not None:
+            select_profile(load_shared_files(env), None, env)  # raises if missing
+
+    def attempt(self) -> Outcome:
+        self._check_profile()
+        return super().attempt()
+
+    async def aattempt(self) -> Outcome:
+        if chosen_profile(_environ(self._env)) is not None:
+            await asyncio.to_thread(self._check_profile)
+        return await super().aattempt()
+
+
 def profile_providers(
     profile: str | None,
     env: Mapping[str, str] | None,
@@ -377,7 +403,9 @@ def default_chain(
     providers += profile_providers(profile, env, transport=t, async_transport=at)
     providers.append(ContainerCredentialProvider(env, transport=t, async_transport=at))
     providers.append(ImdsCredentialProvider(env, profile=profile, transport=t, async_transport=at))
-    return CredentialChain(providers)
+    if profile:
+        return CredentialChain(providers)  # the named profile is checked by its providers
+    return _DefaultChain(providers, env)
 
 
 def _region_from_files(
