@@ -76,7 +76,8 @@ class ProcessCredentialProvider(Provider):
         return name, argv
 
     def _env_for_child(self) -> dict[str, str] | None:
-        # The child sees the environment the provider was given (None: ours).
+        # The child sees the environment the provider reads: the one it was
+        # given, else this process's.
         return None if self._env is None else dict(self._env)
 
     def attempt(self) -> Outcome:
@@ -125,7 +126,7 @@ class ProcessCredentialProvider(Provider):
         if status != 0:
             raise CredentialsError(
                 f"credential_process of profile {profile!r} ({argv[0]}) exited with status "
-                f"{status}; its error output is above"
+                f"{status} (its stderr goes to this process's stderr)"
             )
         return parse_process_output(stdout, profile, self.name)
 
