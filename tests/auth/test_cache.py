@@ -355,3 +355,36 @@ def test_short_lived_keys_are_not_fetched_on_every_call(clock: Clock) -> None:
     clock.advance(seconds=6)
     cache.get()
     assert provider.calls == 2
+
+
+async def test_async_client_first_call_never_blocks_the_loop(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: the async client's own default chain loads container
+    credentials from a slow endpoint without stalling the loop."""
+    import aiohttp  # noqa: F401
+
+    from aws_ses import AsyncSesClient
+    from aws_ses._http import HttpRequest, HttpResponse
+    from aws_ses.transport import AsyncMockTransport
+
+    world.fake.delay = 0.03
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", world.fake.url + "/container-creds")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(world.credentials))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(world.config))
+    world.files()
+    signed: list[str] = []
+
+    async def ses(request: HttpRequest) -> HttpResponse:
+        signed.append(request.headers["Authorization"])
+        return HttpResponse(200, {}, b"{}")
+
+    transport = AsyncMockTransport(ses)
+
+    def first_call() -> Awaitable[object]:
+        client = AsyncSesClient(region="us-east-1", async_transport=transport)
+        return client.get_account()
+
+    lag = await _best_lag(first_call)
+    assert signed and all("Credential=ASIAECS" in header for header in signed)
+    assert lag < LAG_LIMIT, f"the event loop stalled for {lag * 1000:.1f} ms"
