@@ -388,3 +388,14 @@ async def test_async_client_first_call_never_blocks_the_loop(
     lag = await _best_lag(first_call)
     assert signed and all("Credential=ASIAECS" in header for header in signed)
     assert lag < LAG_LIMIT, f"the event loop stalled for {lag * 1000:.1f} ms"
+
+
+def test_naive_expiry_given_in_code_is_taken_as_utc(clock: Clock) -> None:
+    from aws_ses.auth import StaticCredentialProvider
+
+    naive = (START + timedelta(minutes=5)).replace(tzinfo=None)
+    cache = CredentialCache(
+        StaticCredentialProvider(Credentials("AK", "s", expiration=naive)), clock=clock
+    )
+    assert cache.get().access_key_id == "AK"  # inside the mandatory window, no TypeError
+    assert cache.fetches == 1

@@ -44,6 +44,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _expiry(creds: Credentials) -> datetime | None:
+    """The expiry as an aware datetime (a naive one given in code is taken as UTC)."""
+    when = creds.expiration
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when
+
+
 def _delta(value: timedelta | float, name: str) -> timedelta:
     delta = value if isinstance(value, timedelta) else timedelta(seconds=value)
     if delta < timedelta(0):
@@ -123,16 +131,18 @@ class CredentialCache:
     def _usable(self, creds: Credentials | None, now: datetime) -> bool:
         if creds is None:
             return False
-        return creds.expiration is None or creds.expiration > now or self._static_stability()
+        expiry = _expiry(creds)
+        return expiry is None or expiry > now or self._static_stability()
 
     def _decide(self, now: datetime) -> tuple[str, Credentials | None]:
         """("fresh" | "advisory" | "mandatory", current credentials); under the lock."""
         creds = self._credentials
         if creds is None:
             return "mandatory", None
-        if creds.expiration is None:
+        expiry = _expiry(creds)
+        if expiry is None:
             return "fresh", creds
-        left = creds.expiration - now
+        left = expiry - now
         if left > self._advisory:
             return "fresh", creds
         if self._retry_at is not None and now < self._retry_at and self._usable(creds, now):
@@ -153,11 +163,12 @@ class CredentialCache:
             )
         now = self._clock()
         self._credentials = creds
-        if creds.expiration is not None and creds.expiration - now <= self._advisory:
+        expiry = _expiry(creds)
+        if expiry is not None and expiry - now <= self._advisory:
             # Already inside the window: use them, but do not fetch again at once.
             self._failures += 1
             self._retry_at = now + self._backoff()
-            if creds.expiration <= now:
+            if expiry <= now:
                 logger.warning(
                     "credentials from %s have already expired; using them and retrying "
                     "the refresh later",
@@ -174,12 +185,14 @@ class CredentialCache:
         creds = self._credentials
         if not self._usable(creds, now) or not isinstance(exc, Exception):
             raise exc
-        assert creds is not None and creds.expiration is not None
+        assert creds is not None
+        expiry = _expiry(creds)
+        assert expiry is not None
         self._failures += 1
         self._retry_at = now + self._backoff()
         name = getattr(self._provider, "name", "the provider")
         reason = getattr(exc, "message", None) or type(exc).__name__
-        if creds.expiration <= now:
+        if expiry <= now:
             logger.warning(
                 "refreshing credentials from %s failed (%s); using the expired ones "
                 "(static stability) and retrying in %d s",
@@ -189,7 +202,7 @@ class CredentialCache:
             logger.warning(
                 "refreshing credentials from %s failed in the %s window (%s); keeping "
                 "the current ones, valid until %s",
-                name, state, reason, creds.expiration.isoformat(),
+                name, state, reason, expiry.isoformat(),
             )  # fmt: skip
         return creds
 
