@@ -221,3 +221,37 @@ def test_imds_unreachable_declines_fast(world: World) -> None:
     outcome = ImdsCredentialProvider(env).attempt()
     assert "IMDS did not answer" in getattr(outcome, "reason", "")
     assert time.perf_counter() - started < 1.0
+
+
+async def test_transports_are_injectable() -> None:
+    import json
+
+    from aws_ses._http import HttpRequest, HttpResponse
+    from aws_ses.transport import AsyncMockTransport, MockTransport
+
+    body = json.dumps({"AccessKeyId": "AKIAMOCK", "SecretAccessKey": "s", "Token": "t"}).encode()
+    seen: list[HttpRequest] = []
+
+    def handler(request: HttpRequest) -> HttpResponse:
+        seen.append(request)
+        return HttpResponse(200, {}, body)
+
+    async def ahandler(request: HttpRequest) -> HttpResponse:
+        return handler(request)
+
+    env = {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"}
+    provider = ContainerCredentialProvider(
+        env, transport=MockTransport(handler), async_transport=AsyncMockTransport(ahandler)
+    )
+    sync_creds = provider.load()
+    async_creds = await provider.aload()
+    assert sync_creds is not None and async_creds is not None
+    assert sync_creds.access_key_id == async_creds.access_key_id == "AKIAMOCK"
+    assert [r.url for r in seen] == ["http://169.254.170.2/v2/credentials/x"] * 2
+
+
+def test_mfa_token_provider_must_be_callable() -> None:
+    from aws_ses.auth import AssumeRoleCredentialProvider
+
+    with pytest.raises(TypeError, match="mfa_token_provider must be a callable"):
+        AssumeRoleCredentialProvider(mfa_token_provider="123456")  # type: ignore[arg-type]

@@ -118,6 +118,8 @@ class AssumeRoleCredentialProvider(Provider):
         async_transport: AsyncTransport | None = None,
         mfa_token_provider: MfaTokenProvider | None = None,
     ) -> None:
+        if mfa_token_provider is not None and not callable(mfa_token_provider):
+            raise TypeError("mfa_token_provider must be a callable taking the MFA serial")
         self._profile = profile or None
         self._env = env
         self._transport = transport
