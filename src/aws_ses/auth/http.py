@@ -3,9 +3,10 @@
 Requests go through the library's own transports, so proxies, TLS and
 timeouts behave as they do for SES calls, and tests inject a transport.
 Without an injected transport, the sync path shares one urllib3 transport per
-process; the async path opens an aiohttp transport for one fetch and closes
-it afterwards (fetches are rare, and a transport is bound to the event loop
-it was first used in, while a provider may be used from several loops).
+process; the async path borrows an idle aiohttp transport for one fetch and
+closes its session afterwards (a session is bound to the event loop it was
+made in, while a provider may be used from several loops; the transport's
+TLS context, slow to build, is kept for the next fetch).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from aws_ses._http import HttpRequest, HttpResponse, Timeout
 from ..errors import SesTransportError
 
 if TYPE_CHECKING:
+    from aws_ses.transport.aiohttp_transport import AiohttpTransport
     from aws_ses.transport.base import AsyncTransport, Transport
 
 __all__ = ["AsyncSend", "Flow", "HttpClient", "Reply", "Send", "Sleep", "run_async", "run_sync"]
@@ -50,6 +52,30 @@ def _shared_transport(trust_env: bool) -> Transport:
                 max_pool_connections=4, trust_env=trust_env
             )
         return transport
+
+
+# Idle async transports, by trust_env. Each holds no session between fetches.
+_idle_async: dict[bool, list[AiohttpTransport]] = {True: [], False: []}
+_KEEP_IDLE = 4
+
+
+async def _take_async_transport(trust_env: bool) -> AiohttpTransport:
+    with _shared_lock:
+        idle = _idle_async[trust_env]
+        if idle:
+            return idle.pop()
+    from aws_ses.transport.aiohttp_transport import AiohttpTransport
+
+    # Built in a worker thread: making its TLS context reads the CA store,
+    # which would stall the event loop for tens of milliseconds.
+    return await asyncio.to_thread(AiohttpTransport, max_pool_connections=2, trust_env=trust_env)
+
+
+def _return_async_transport(trust_env: bool, transport: AiohttpTransport) -> None:
+    with _shared_lock:
+        idle = _idle_async[trust_env]
+        if len(idle) < _KEEP_IDLE:
+            idle.append(transport)
 
 
 class HttpClient:
@@ -81,17 +107,14 @@ class HttpClient:
         if self._async_transport is not None:
             yield self._async_transport.send
             return
-        from aws_ses.transport.aiohttp_transport import AiohttpTransport
-
-        # Built in a worker thread: making its TLS context reads the CA store,
-        # which would stall the event loop for tens of milliseconds.
-        transport = await asyncio.to_thread(
-            AiohttpTransport, max_pool_connections=2, trust_env=self._trust_env
-        )
+        transport = await _take_async_transport(self._trust_env)
         try:
             yield transport.send
         finally:
+            # Closing ends the session (bound to this loop) but keeps the TLS
+            # context, so the transport can serve the next fetch on any loop.
             await transport.aclose()
+            _return_async_transport(self._trust_env, transport)
 
     def __repr__(self) -> str:
         return f"HttpClient(trust_env={self._trust_env})"
