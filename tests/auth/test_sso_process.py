@@ -213,3 +213,32 @@ def test_process_missing_program(world: World) -> None:
     env = world.files(config="[default]\ncredential_process = /nonexistent/helper --x\n")
     with pytest.raises(CredentialsError, match="could not start /nonexistent/helper"):
         ProcessCredentialProvider(None, env).load()
+
+
+async def test_cancelled_process_is_killed(world: World) -> None:
+    import asyncio
+    import os
+
+    pid_file = world.root / "pid"
+    command = world.script(
+        "hang.py",
+        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(30)\n",
+    )
+    env = world.files(config=f"[default]\ncredential_process = {command}\n")
+    task = asyncio.ensure_future(ProcessCredentialProvider(None, env).aload())
+    for _ in range(500):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        await asyncio.sleep(0.01)
+    pid = int(pid_file.read_text())
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(300):  # reaped by the worker thread once killed
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the credential_process child is still running")
