@@ -14,6 +14,7 @@ import pytest
 from aws_ses import AsyncSesClient, SesClient, SesConfig
 from aws_ses._model import operation_names
 from aws_ses.auth import Credentials
+from aws_ses.errors import SesResponseError
 from aws_ses.transport import (
     AsyncMockTransport,
     HttpRequest,
@@ -197,7 +198,7 @@ GROUP_CASES: list[tuple[str, str, dict[str, Any], Any, str, str]] = [
     ),
     (
         "emails",
-        "send_bulk",
+        "send_bulk_email",
         {
             "default_content": {"template": {"template_name": "t"}},
             "bulk_email_entries": [{"destination": {"to_addresses": ["x@example.com"]}}],
@@ -365,7 +366,7 @@ def test_fixtures_decode_to_typed_values() -> None:
     assert page.next_token is None
 
     client, _ = make_client(reply(SEND_BULK))
-    bulk = client.emails.send_bulk(
+    bulk = client.emails.send_bulk_email(
         from_email_address="a@example.com",
         default_content={"template": {"template_name": "t"}},
         bulk_email_entries=[{"destination": {"to_addresses": ["x@example.com"]}}],
@@ -460,9 +461,12 @@ async def test_async_iterator_follows_next_token() -> None:
     ) as client:
         names = [i.identity_name async for i in client.iter_email_identities()]
         assert names == ["a.com", "b.com", "c.com"]
-        got = await client.send_email(content={"raw": {"data": b"x"}})
-        assert got is not None
-    assert len(transport.requests) == 4
+        # A 200 reply without a MessageId is never a success.
+        with pytest.raises(SesResponseError) as info:
+            await client.send_email(content={"raw": {"data": b"x"}})
+        assert info.value.maybe_sent is True
+        assert info.value.retryable is False
+    assert len(transport.requests) == 4  # an ambiguous send is not repeated
 
 
 def test_repeated_token_stops_iteration() -> None:
@@ -696,12 +700,12 @@ def test_field_of_the_wrong_type_is_dropped_not_fatal(caplog: pytest.LogCaptureF
 
 
 def test_undecodable_body_is_a_clear_error() -> None:
-    from aws_ses.errors import SesError
-
-    client, _ = make_client(lambda r: HttpResponse(200, {}, b"not json"))
-    with pytest.raises(SesError) as info:
+    client, transport = make_client(lambda r: HttpResponse(200, {}, b"not json"))
+    with pytest.raises(SesResponseError) as info:
         client.get_account()
-    assert info.value.code == "ResponseDecodeError"
+    assert info.value.code == "InvalidResponse"
+    assert "not valid JSON" in info.value.message
+    assert len(transport.requests) == 3  # not a send: retried, then reported
 
 
 def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -55,6 +55,7 @@ def test_error_shape_maps_to_its_class(code: str) -> None:
         code
         in {
             "TooManyRequestsException",
+            "LimitExceededException",  # throttling, as the AWS SDKs treat it
             "InternalServiceErrorException",
             "ConcurrentModificationException",
         }

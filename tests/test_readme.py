@@ -1,4 +1,4 @@
-"""Every Python example in README.md and docs/local-server.md runs.
+"""Every Python example in README.md, docs/local-server.md and docs/resilience.md runs.
 
 Examples written for Amazon SES run against the local server: the test points
 the standard environment variables (``AWS_ENDPOINT_URL_SESV2`` and the
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-DOCS = [README, ROOT / "docs" / "local-server.md"]
+DOCS = [README, ROOT / "docs" / "local-server.md", ROOT / "docs" / "resilience.md"]
 BLOCKS = [
     (doc, block)
     for doc in DOCS

@@ -1,28 +1,39 @@
 """What the sync and async clients share: everything but the I/O.
 
-``ClientCore`` resolves region, endpoint and credentials, builds and signs a
-request for an operation, and turns the response into a result. The clients
-only move the request through their transport.
+``ClientCore`` resolves region, endpoint, credentials and the retry and
+breaker policies once, builds and signs requests, and hands out the plan of
+each call (:func:`aws_ses._pipeline.call_plan`). The clients only drive it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_ses._http import HttpRequest, HttpResponse, Timeout
+from aws_ses._http import HttpRequest, Timeout
 from aws_ses._model import Operation, operation, shape
-from aws_ses._parse import parse_response
+from aws_ses._pipeline import Plan, call_plan
+from aws_ses._runtime import DEFAULT_RUNTIME, Runtime
 from aws_ses._serialize import build_request
 from aws_ses._version import __version__
 from aws_ses.auth.credentials import Credentials
 from aws_ses.config import SesConfig
 from aws_ses.endpoints import ResolvedEndpoint, resolve_endpoint
-from aws_ses.errors import SesValidationError
+from aws_ses.errors import SesError, SesValidationError
+from aws_ses.resilience.breaker import CircuitBreaker, breaker_for
+from aws_ses.resilience.retry import RetryPolicy
 from aws_ses.signing import SigV4Signer
 
+if TYPE_CHECKING:
+    from aws_ses.resilience.retry import AdaptiveRate, RetryQuota
+
 __all__ = ["ClientCore"]
+
+logger = logging.getLogger("aws_ses.retry")
+
+_DEFAULT_MAX_ATTEMPTS = 3
 
 
 def _configured_endpoint() -> str | None:
@@ -32,6 +43,44 @@ def _configured_endpoint() -> str | None:
     return env.get("AWS_ENDPOINT_URL_SESV2") or env.get("AWS_ENDPOINT_URL") or None
 
 
+def _retry_settings(config: SesConfig) -> tuple[str, int]:
+    """(mode, max_attempts): config, then AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, then profile."""
+    mode, attempts = config.retry_mode, config.max_attempts
+    if mode is None or attempts is None:
+        env = os.environ
+        if mode is None and env.get("AWS_RETRY_MODE"):
+            mode = env["AWS_RETRY_MODE"].strip().lower()  # type: ignore[assignment]
+        if attempts is None and env.get("AWS_MAX_ATTEMPTS", "").strip().isdigit():
+            attempts = int(env["AWS_MAX_ATTEMPTS"])
+        if mode is None or attempts is None:
+            from aws_ses.auth.profiles import load_shared_files, profile_name
+
+            try:
+                section = load_shared_files().config.get(config.profile or profile_name(), {})
+            except Exception:  # a broken config file is reported by the credential chain
+                section = {}
+            if mode is None and section.get("retry_mode"):
+                mode = str(section["retry_mode"]).strip().lower()  # type: ignore[assignment]
+            if attempts is None and str(section.get("max_attempts", "")).strip().isdigit():
+                attempts = int(section["max_attempts"])
+    mode = mode or "standard"
+    if mode not in ("standard", "adaptive", "off"):
+        raise SesValidationError("retry_mode", f"{mode!r} is not standard, adaptive or off")
+    if attempts is not None and attempts < 1:
+        raise SesValidationError("max_attempts", "must be at least 1")
+    return mode, attempts or _DEFAULT_MAX_ATTEMPTS
+
+
+class SharedState:
+    """What a client and its ``with_options`` copies share: the retry budget."""
+
+    __slots__ = ("adaptive", "quota")
+
+    def __init__(self) -> None:
+        self.quota: RetryQuota | None = None
+        self.adaptive: AdaptiveRate | None = None
+
+
 class ClientCore:
     """Resolved configuration plus the pure request/response steps."""
 
@@ -39,15 +88,19 @@ class ClientCore:
         "_credentials",
         "_provider",
         "_sigv4a",
+        "breaker",
         "config",
         "endpoint",
         "region",
+        "retry",
+        "runtime",
+        "shared",
         "signer",
         "timeout",
         "user_agent",
     )
 
-    def __init__(self, config: SesConfig) -> None:
+    def __init__(self, config: SesConfig, shared: SharedState | None = None) -> None:
         from aws_ses.auth.cache import CredentialCache
         from aws_ses.auth.providers import StaticCredentialProvider, default_chain, resolve_region
 
@@ -87,21 +140,56 @@ class ClientCore:
         self.timeout = Timeout(connect=config.connect_timeout, read=config.timeout)
         agent = f"aws-ses/{__version__} python/{platform.python_version()}"
         self.user_agent = f"{agent} {config.user_agent_extra}" if config.user_agent_extra else agent
+        self.runtime: Runtime = config.runtime or DEFAULT_RUNTIME
+        self.shared = shared or SharedState()
+        mode, attempts = _retry_settings(config)
+        self.retry = RetryPolicy(
+            mode=mode,
+            max_attempts=attempts,
+            retry_ambiguous_sends=config.retry_ambiguous_sends,
+            runtime=self.runtime,
+            quota=self.shared.quota,
+            adaptive=self.shared.adaptive,
+        )
+        self.shared.quota, self.shared.adaptive = self.retry.quota, self.retry.adaptive
+        self.breaker: CircuitBreaker | None = (
+            breaker_for(
+                self.region,
+                self.base_url,
+                threshold=config.breaker_threshold,
+                cooldown=config.breaker_cooldown,
+                clock=self.runtime.monotonic,
+                transport=config.transport or config.async_transport,
+            )
+            if config.circuit_breaker
+            else None
+        )
 
     @property
     def base_url(self) -> str:
         return self.endpoint.url.rstrip("/")
 
+    # ------------------------------------------------------------ credentials
+
     def credentials(self) -> Credentials:
-        """Current credentials: loaded on first use, refreshed before they expire."""
+        """Current credentials: loaded on first use, refreshed before they expire
+        (see :class:`aws_ses.auth.CredentialCache`)."""
         return self._credentials.get()
 
     async def acredentials(self) -> Credentials:
-        """As :meth:`credentials`, without blocking the event loop while loading."""
+        """The same without blocking the event loop while loading."""
         return await self._credentials.aget()
 
-    def prepare(self, name: str, params: dict[str, Any]) -> tuple[Operation, HttpRequest]:
-        """Validate, serialize and sign one call. Raises before any I/O on bad input."""
+    # ------------------------------------------------------------ one call
+
+    def plan(self, name: str, params: dict[str, Any]) -> Plan:
+        """The steps of one call; see :mod:`aws_ses._pipeline`."""
+        return call_plan(self, name, params)
+
+    def build(
+        self, name: str, params: dict[str, Any]
+    ) -> tuple[Operation, HttpRequest, ResolvedEndpoint]:
+        """Validate and serialize one call (unsigned). Raises before any I/O on bad input."""
         op = operation(name)
         endpoint = self.endpoint
         if params.get("EndpointId"):
@@ -116,10 +204,20 @@ class ClientCore:
         request.headers["User-Agent"] = self.user_agent
         for header, values in endpoint.headers.items():
             request.headers[header] = ",".join(values)
-        self.sign(request, endpoint)
+        return op, request, endpoint
+
+    def prepare(self, name: str, params: dict[str, Any]) -> tuple[Operation, HttpRequest]:
+        """Validate, serialize and sign one call (one attempt, no retries)."""
+        op, request, endpoint = self.build(name, params)
+        self.sign(request, self.credentials(), endpoint)
         return op, request
 
-    def sign(self, request: HttpRequest, endpoint: ResolvedEndpoint | None = None) -> None:
+    def sign(
+        self,
+        request: HttpRequest,
+        credentials: Credentials,
+        endpoint: ResolvedEndpoint | None = None,
+    ) -> None:
         """Sign (or re-sign, for a retry) a request."""
         endpoint = endpoint or self.endpoint
         if endpoint.auth_scheme == "sigv4a":
@@ -129,15 +227,27 @@ class ClientCore:
             signer = self._sigv4a
             if signer is None:
                 signer = self._sigv4a = SigV4aSigner(endpoint.signing_name)
-            signer.sign(
-                request, self.credentials(), region_set=endpoint.signing_region_set or ["*"]
-            )
+            signer.sign(request, credentials, region_set=endpoint.signing_region_set or ["*"])
             return
-        self.signer.sign(request, self.credentials(), region=endpoint.signing_region or self.region)
+        self.signer.sign(request, credentials, region=endpoint.signing_region or self.region)
 
     @staticmethod
-    def parse(op: Operation, response: HttpResponse) -> Any:
-        return parse_response(op, response)
+    def log_retry(name: str, attempt: int, delay: float, error: SesError) -> None:
+        logger.info(
+            "retrying %s after attempt %d (%s) in %.3fs",
+            name,
+            attempt,
+            error.code,
+            delay,
+            extra={
+                "aws_ses_event": "retry",
+                "operation": name,
+                "attempt": attempt,
+                "delay": delay,
+                "error_code": error.code,
+                "status": error.status,
+            },
+        )
 
     @staticmethod
     def page_keys(op: Operation) -> tuple[str, str, str]:

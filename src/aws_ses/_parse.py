@@ -11,7 +11,7 @@ import msgspec
 
 from aws_ses._http import HttpResponse
 from aws_ses._model import Operation
-from aws_ses.errors import SesError, SesServiceError, service_error
+from aws_ses.errors import SesResponseError, SesServiceError, service_error
 
 __all__ = ["parse_error", "parse_response", "request_id_of"]
 
@@ -31,25 +31,55 @@ def request_id_of(response: HttpResponse) -> str | None:
     return h.get("x-amzn-requestid") or h.get("x-amz-request-id") or h.get("x-amz-id-2")
 
 
+# Members without which a result is useless: a reply lacking one is an
+# error, never a success (the mail may have gone out, but we cannot say which).
+ESSENTIAL_OUTPUT: dict[str, tuple[str, ...]] = {
+    "SendEmail": ("message_id",),
+    "SendBulkEmail": ("bulk_email_entry_results",),
+    "SendCustomVerificationEmail": ("message_id",),
+    "CreateDeliverabilityTestReport": ("report_id",),
+}
+
+
 def parse_response(op: Operation, response: HttpResponse) -> Any:
-    """Decode a 2xx response into the operation's output type, else raise."""
+    """Decode a 2xx response into the operation's output type, else raise.
+
+    A reply that is empty where the output has members, is not JSON, or lacks
+    an essential member raises :class:`SesResponseError`; it is never a result.
+    """
     if not 200 <= response.status < 300:
         raise parse_error(response)
     if op.output is None:
         return None
-    body = response.body or b"{}"
+    body = response.body
+    if not body.strip():
+        if _has_members(op.output):
+            raise _response_error(op, response, "the reply has an empty body")
+        body = b"{}"
     try:
-        return _decoder(op.output).decode(body)
+        result = _decoder(op.output).decode(body)
     except msgspec.ValidationError:
         result = _decode_dropping_bad_fields(op.output, body)
-        if result is not None:
-            return result
-        exc: Exception = msgspec.ValidationError("response does not match the model")
+        if result is None:
+            raise _response_error(op, response, "the reply does not match the model") from None
     except msgspec.DecodeError as error:
-        exc = error
-    raise SesError(
-        f"could not decode the {op.name} response: {exc}",
-        code="ResponseDecodeError",
+        raise _response_error(op, response, f"the reply is not valid JSON ({error})") from None
+    for attr in ESSENTIAL_OUTPUT.get(op.name, ()):
+        if getattr(result, attr, None) is None:
+            raise _response_error(op, response, f"the reply has no usable {attr}")
+    return result
+
+
+@cache
+def _has_members(output: str) -> bool:
+    from aws_ses._model import shape
+
+    return bool(shape(output).members)
+
+
+def _response_error(op: Operation, response: HttpResponse, problem: str) -> SesResponseError:
+    return SesResponseError(
+        f"{op.name}: {problem}; the request may have been carried out",
         status=response.status,
         request_id=request_id_of(response),
     )

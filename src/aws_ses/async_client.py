@@ -7,27 +7,34 @@ from functools import cached_property, partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from aws_ses._core import ClientCore
-from aws_ses._generated.async_operations import AsyncOperations
+from aws_ses._base_client import BaseClient, Pager
+from aws_ses._drivers import run_async
 from aws_ses._generated.async_services import AsyncServiceAccessors
+from aws_ses._lazy import lazy_module
 from aws_ses.config import SesConfig
 from aws_ses.transport.base import AsyncTransport
 
 if TYPE_CHECKING:
-    from aws_ses._generated.types import (
-        CreateEmailTemplateResponse,
-        SendEmailResponse,
-        UpdateEmailTemplateResponse,
-    )
-    from aws_ses.bulk import AsyncBulkResult, BulkEmailBuilder, BulkEntry
-    from aws_ses.email_builder import EmailBuilder
-    from aws_ses.health import HealthStatus
-    from aws_ses.template_builder import AsyncTemplatesService, TemplateBuilder
+    from aws_ses import bulk as _bulk
+    from aws_ses import email_builder as _email_builder
+    from aws_ses import health as _health
+    from aws_ses import sending_services as _sending
+    from aws_ses import template_builder as _template_builder
+    from aws_ses._generated import types as t
+else:
+    # Resolved on first use, so typing.get_type_hints() works without
+    # importing the sending helpers up front.
+    _bulk = lazy_module("aws_ses.bulk")
+    _email_builder = lazy_module("aws_ses.email_builder")
+    _health = lazy_module("aws_ses.health")
+    _sending = lazy_module("aws_ses.sending_services")
+    t = lazy_module("aws_ses._generated.types")
+    _template_builder = lazy_module("aws_ses.template_builder")
 
 __all__ = ["AsyncSesClient"]
 
 
-class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
+class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
     """An asyncio client for every SES v2 operation.
 
     The same methods as :class:`~aws_ses.SesClient`, as coroutines::
@@ -36,84 +43,51 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
             await ses.send_email(...)
 
     The default transport is aiohttp, imported when the client is built.
+    Cancelling a call while its request is in flight leaves the outcome
+    unknown (a send may have gone out); ``deadline=`` reports ``maybe_sent``.
     """
 
-    def __init__(self, config: SesConfig | None = None, **options: Any) -> None:
-        if config is None:
-            config = SesConfig(**options)
-        elif options:
-            config = config.with_options(**options)
-        self._core = ClientCore(config)
-        self._owns_transport = config.async_transport is None
-        self._transport: AsyncTransport
-        if config.async_transport is not None:
-            self._transport = config.async_transport
-        else:
-            from aws_ses.transport.aiohttp_transport import AiohttpTransport
+    _transport_field = "async_transport"
 
-            self._transport = AiohttpTransport(
-                max_pool_connections=max(config.max_pool_connections, 100),
-                verify=config.verify,
-            )
+    def _default_transport(self, config: SesConfig) -> AsyncTransport:
+        from aws_ses.transport.aiohttp_transport import AiohttpTransport
 
-    @property
-    def config(self) -> SesConfig:
-        return self._core.config
-
-    @property
-    def region(self) -> str:
-        return self._core.region
-
-    @property
-    def endpoint_url(self) -> str:
-        return self._core.base_url
-
-    def with_options(self, **changes: Any) -> AsyncSesClient:
-        """A new client with some configuration changed (it shares the transport)."""
-        config = self._core.config.with_options(**changes)
-        if config.async_transport is None:
-            config = config.with_options(async_transport=self._transport)
-        clone = AsyncSesClient(config)
-        clone._owns_transport = False
-        return clone
+        return AiohttpTransport(
+            max_pool_connections=max(config.max_pool_connections, 100),
+            verify=config.verify,
+        )
 
     async def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
-        core = self._core
-        # Load or refresh credentials without blocking the loop; prepare() then
-        # signs with the cached ones.
-        await core.acredentials()
-        op, request = core.prepare(operation, params)
-        response = await self._transport.send(request, timeout=core.timeout)
-        return core.parse(op, response)
+        return await run_async(self._core.plan(operation, params), self._core, self._transport)
 
     async def _paginate(self, operation: str, params: dict[str, Any]) -> AsyncIterator[Any]:
-        from aws_ses._model import operation as lookup
-
-        in_token, out_token, items = ClientCore.page_keys(lookup(operation))
-        params = dict(params)
-        seen: set[str] = set()
+        pager = Pager(operation, params)
         while True:
-            page = await self._invoke(operation, params)
-            for item in getattr(page, items) or ():
+            page = await self._invoke(operation, pager.params)
+            for item in pager.items(page):
                 yield item
-            token = getattr(page, out_token)
-            if not token or token in seen:  # a repeated token would loop forever
+            if not pager.advance(page):
                 return
-            seen.add(token)
-            params[in_token] = token
 
     # ------------------------------------------------------------ sending helpers
     # The logic lives in aws_ses.email_builder, .bulk, .template_builder and
     # .health, shared with the sync client; these only bind it to _invoke.
 
     @cached_property
-    def templates(self) -> AsyncTemplatesService:
+    def emails(self) -> _sending.AsyncEmailsService:
+        """``send``, ``send_bulk`` (any number of entries) and ``send_bulk_email``."""
+        from aws_ses.sending_services import AsyncEmailsService
+
+        return AsyncEmailsService(self)
+
+    @cached_property
+    def templates(self) -> _template_builder.AsyncTemplatesService:
         """The template operations, plus ``render_locally``."""
         from aws_ses.template_builder import AsyncTemplatesService
 
         return AsyncTemplatesService(self)
 
-    def email_builder(self) -> EmailBuilder[Awaitable[SendEmailResponse]]:
+    def email_builder(self) -> _email_builder.EmailBuilder[Awaitable[t.SendEmailResponse]]:
         """A fluent builder for one message; ``await ....send()`` calls ``SendEmail``."""
         from aws_ses.email_builder import EmailBuilder
 
@@ -131,7 +105,7 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
         cc: str | Iterable[str] | None = None,
         bcc: str | Iterable[str] | None = None,
         reply_to: str | Iterable[str] | None = None,
-    ) -> SendEmailResponse:
+    ) -> t.SendEmailResponse:
         """Send the stored template ``template_name`` rendered with ``template_data``."""
         from aws_ses.email_builder import templated_email
 
@@ -140,7 +114,7 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
             configuration_set=configuration_set, tags=tags, cc=cc, bcc=bcc, reply_to=reply_to,
         ).send()  # fmt: skip
 
-    def bulk_email_builder(self) -> BulkEmailBuilder[Awaitable[AsyncBulkResult]]:
+    def bulk_email_builder(self) -> _bulk.BulkEmailBuilder[Awaitable[_bulk.AsyncBulkResult]]:
         """A fluent builder for a templated bulk send; chunks go out concurrently."""
         from aws_ses.bulk import BulkEmailBuilder, run_bulk_async
 
@@ -150,14 +124,14 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
         self,
         from_: str,
         template_name: str,
-        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        entries: Iterable[_bulk.BulkEntry | Mapping[str, Any] | str],
         *,
         default_template_data: Any = None,
         configuration_set: str | None = None,
         default_tags: Mapping[str, str] | None = None,
         chunk_size: int = 50,
         max_concurrency: int = 4,
-    ) -> AsyncBulkResult:
+    ) -> _bulk.AsyncBulkResult:
         """Send a template to any number of entries, ``max_concurrency`` calls at a time."""
         from aws_ses.bulk import BulkSend, run_bulk_async
 
@@ -169,8 +143,8 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
 
     def template_builder(
         self, name: str
-    ) -> TemplateBuilder[
-        Awaitable[CreateEmailTemplateResponse], Awaitable[UpdateEmailTemplateResponse]
+    ) -> _template_builder.TemplateBuilder[
+        Awaitable[t.CreateEmailTemplateResponse], Awaitable[t.UpdateEmailTemplateResponse]
     ]:
         """A builder for template ``name``; ``await .create()`` / ``.update()`` store it."""
         from aws_ses.template_builder import TemplateBuilder
@@ -181,7 +155,7 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
             update=partial(self._invoke, "update_email_template"),
         )
 
-    async def health_check(self) -> HealthStatus:
+    async def health_check(self) -> _health.HealthStatus:
         """Reachability, credentials, sending status and quota from ``GetAccount``; never raises."""
         from aws_ses.health import check_health_async
 
@@ -202,6 +176,3 @@ class AsyncSesClient(AsyncOperations, AsyncServiceAccessors):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return f"AsyncSesClient(region={self.region!r}, endpoint={self.endpoint_url!r})"

@@ -493,16 +493,25 @@ class AsyncBulkResult(_BulkResultBase):
 
 
 def run_bulk(invoke: Invoke, request: BulkSend) -> BulkResult:
-    """Send ``request`` with a sync ``_invoke``, one call after the other."""
+    """Send ``request`` with a sync ``_invoke``, ``max_concurrency`` threads at once."""
     chunks = request.prepare()
-    results: list[BulkEntryResult] = []
-    for chunk in chunks:
+
+    def one(chunk: _Chunk) -> list[BulkEntryResult]:
         try:
             outcome = invoke("send_bulk_email", chunk.params)
         except SesError as exc:
             outcome = exc
-        results.extend(_chunk_results(chunk, outcome))
-    return BulkResult(results, len(chunks), request, invoke)
+        return _chunk_results(chunk, outcome)
+
+    workers = min(request.max_concurrency, len(chunks))
+    if workers <= 1:
+        parts = [one(chunk) for chunk in chunks]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="aws-ses-bulk") as pool:
+            parts = list(pool.map(one, chunks))  # results stay in entry order
+    return BulkResult([r for part in parts for r in part], len(chunks), request, invoke)
 
 
 async def run_bulk_async(invoke: AsyncInvoke, request: BulkSend) -> AsyncBulkResult:

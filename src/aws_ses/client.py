@@ -7,27 +7,34 @@ from functools import cached_property, partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from aws_ses._core import ClientCore
-from aws_ses._generated.sync_operations import SyncOperations
+from aws_ses._base_client import BaseClient, Pager
+from aws_ses._drivers import run_sync
 from aws_ses._generated.sync_services import ServiceAccessors
+from aws_ses._lazy import lazy_module
 from aws_ses.config import SesConfig
 from aws_ses.transport.base import Transport
 
 if TYPE_CHECKING:
-    from aws_ses._generated.types import (
-        CreateEmailTemplateResponse,
-        SendEmailResponse,
-        UpdateEmailTemplateResponse,
-    )
-    from aws_ses.bulk import BulkEmailBuilder, BulkEntry, BulkResult
-    from aws_ses.email_builder import EmailBuilder
-    from aws_ses.health import HealthStatus
-    from aws_ses.template_builder import TemplateBuilder, TemplatesService
+    from aws_ses import bulk as _bulk
+    from aws_ses import email_builder as _email_builder
+    from aws_ses import health as _health
+    from aws_ses import sending_services as _sending
+    from aws_ses import template_builder as _template_builder
+    from aws_ses._generated import types as t
+else:
+    # Resolved on first use, so typing.get_type_hints() works without
+    # importing the sending helpers up front.
+    _bulk = lazy_module("aws_ses.bulk")
+    _email_builder = lazy_module("aws_ses.email_builder")
+    _health = lazy_module("aws_ses.health")
+    _sending = lazy_module("aws_ses.sending_services")
+    t = lazy_module("aws_ses._generated.types")
+    _template_builder = lazy_module("aws_ses.template_builder")
 
 __all__ = ["SesClient"]
 
 
-class SesClient(SyncOperations, ServiceAccessors):
+class SesClient(BaseClient[Transport], ServiceAccessors):
     """A blocking client for every SES v2 operation.
 
     Build it from a :class:`SesConfig` or from the same fields as keywords::
@@ -38,80 +45,48 @@ class SesClient(SyncOperations, ServiceAccessors):
     Every operation is a method named as boto3 names it; ``client.templates``,
     ``client.identities`` and the other groups offer the same operations
     under friendly names. Building a client does no network I/O. The client
-    is safe to share between threads.
+    is safe to share between threads. Calls are retried as
+    ``docs/resilience.md`` describes; a send that may have reached SES is
+    never repeated unless ``retry_ambiguous_sends=True``.
     """
 
-    def __init__(self, config: SesConfig | None = None, **options: Any) -> None:
-        if config is None:
-            config = SesConfig(**options)
-        elif options:
-            config = config.with_options(**options)
-        self._core = ClientCore(config)
-        self._owns_transport = config.transport is None
-        self._transport: Transport
-        if config.transport is not None:
-            self._transport = config.transport
-        else:
-            from aws_ses.transport.urllib3_transport import Urllib3Transport
+    def _default_transport(self, config: SesConfig) -> Transport:
+        from aws_ses.transport.urllib3_transport import Urllib3Transport
 
-            self._transport = Urllib3Transport(
-                max_pool_connections=config.max_pool_connections, verify=config.verify
-            )
-
-    @property
-    def config(self) -> SesConfig:
-        return self._core.config
-
-    @property
-    def region(self) -> str:
-        return self._core.region
-
-    @property
-    def endpoint_url(self) -> str:
-        return self._core.base_url
-
-    def with_options(self, **changes: Any) -> SesClient:
-        """A new client with some configuration changed (it shares the transport)."""
-        config = self._core.config.with_options(**changes)
-        if config.transport is None:
-            config = config.with_options(transport=self._transport)
-        clone = SesClient(config)
-        clone._owns_transport = False
-        return clone
+        return Urllib3Transport(
+            max_pool_connections=config.max_pool_connections, verify=config.verify
+        )
 
     def _invoke(self, operation: str, params: dict[str, Any]) -> Any:
-        core = self._core
-        op, request = core.prepare(operation, params)
-        response = self._transport.send(request, timeout=core.timeout)
-        return core.parse(op, response)
+        return run_sync(self._core.plan(operation, params), self._core, self._transport)
 
     def _paginate(self, operation: str, params: dict[str, Any]) -> Iterator[Any]:
-        from aws_ses._model import operation as lookup
-
-        in_token, out_token, items = ClientCore.page_keys(lookup(operation))
-        params = dict(params)
-        seen: set[str] = set()
+        pager = Pager(operation, params)
         while True:
-            page = self._invoke(operation, params)
-            yield from getattr(page, items) or ()
-            token = getattr(page, out_token)
-            if not token or token in seen:  # a repeated token would loop forever
+            page = self._invoke(operation, pager.params)
+            yield from pager.items(page)
+            if not pager.advance(page):
                 return
-            seen.add(token)
-            params[in_token] = token
 
     # ------------------------------------------------------------ sending helpers
     # The logic lives in aws_ses.email_builder, .bulk, .template_builder and
     # .health, shared with the async client; these only bind it to _invoke.
 
     @cached_property
-    def templates(self) -> TemplatesService:
+    def emails(self) -> _sending.EmailsService:
+        """``send``, ``send_bulk`` (any number of entries) and ``send_bulk_email``."""
+        from aws_ses.sending_services import EmailsService
+
+        return EmailsService(self)
+
+    @cached_property
+    def templates(self) -> _template_builder.TemplatesService:
         """The template operations, plus ``render_locally``."""
         from aws_ses.template_builder import TemplatesService
 
         return TemplatesService(self)
 
-    def email_builder(self) -> EmailBuilder[SendEmailResponse]:
+    def email_builder(self) -> _email_builder.EmailBuilder[t.SendEmailResponse]:
         """A fluent builder for one message; ``.send()`` calls ``SendEmail``."""
         from aws_ses.email_builder import EmailBuilder
 
@@ -129,7 +104,7 @@ class SesClient(SyncOperations, ServiceAccessors):
         cc: str | Iterable[str] | None = None,
         bcc: str | Iterable[str] | None = None,
         reply_to: str | Iterable[str] | None = None,
-    ) -> SendEmailResponse:
+    ) -> t.SendEmailResponse:
         """Send the stored template ``template_name`` rendered with ``template_data``."""
         from aws_ses.email_builder import templated_email
 
@@ -138,7 +113,7 @@ class SesClient(SyncOperations, ServiceAccessors):
             configuration_set=configuration_set, tags=tags, cc=cc, bcc=bcc, reply_to=reply_to,
         ).send()  # fmt: skip
 
-    def bulk_email_builder(self) -> BulkEmailBuilder[BulkResult]:
+    def bulk_email_builder(self) -> _bulk.BulkEmailBuilder[_bulk.BulkResult]:
         """A fluent builder for a templated bulk send of any size."""
         from aws_ses.bulk import BulkEmailBuilder, run_bulk
 
@@ -148,24 +123,29 @@ class SesClient(SyncOperations, ServiceAccessors):
         self,
         from_: str,
         template_name: str,
-        entries: Iterable[BulkEntry | Mapping[str, Any] | str],
+        entries: Iterable[_bulk.BulkEntry | Mapping[str, Any] | str],
         *,
         default_template_data: Any = None,
         configuration_set: str | None = None,
         default_tags: Mapping[str, str] | None = None,
         chunk_size: int = 50,
-    ) -> BulkResult:
-        """Send a template to any number of entries, 50 per ``SendBulkEmail`` call."""
+        max_concurrency: int = 4,
+    ) -> _bulk.BulkResult:
+        """Send a template to any number of entries, 50 per ``SendBulkEmail`` call,
+        ``max_concurrency`` calls at a time (threads)."""
         from aws_ses.bulk import BulkSend, run_bulk
 
         return run_bulk(self._invoke, BulkSend.create(
             from_, template_name, entries, default_template_data=default_template_data,
             configuration_set=configuration_set, default_tags=default_tags, chunk_size=chunk_size,
+            max_concurrency=max_concurrency,
         ))  # fmt: skip
 
     def template_builder(
         self, name: str
-    ) -> TemplateBuilder[CreateEmailTemplateResponse, UpdateEmailTemplateResponse]:
+    ) -> _template_builder.TemplateBuilder[
+        t.CreateEmailTemplateResponse, t.UpdateEmailTemplateResponse
+    ]:
         """A builder for template ``name``; ``.create()`` / ``.update()`` store it."""
         from aws_ses.template_builder import TemplateBuilder
 
@@ -175,7 +155,7 @@ class SesClient(SyncOperations, ServiceAccessors):
             update=partial(self._invoke, "update_email_template"),
         )
 
-    def health_check(self) -> HealthStatus:
+    def health_check(self) -> _health.HealthStatus:
         """Reachability, credentials, sending status and quota from ``GetAccount``; never raises."""
         from aws_ses.health import check_health
 
@@ -196,6 +176,3 @@ class SesClient(SyncOperations, ServiceAccessors):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"SesClient(region={self.region!r}, endpoint={self.endpoint_url!r})"

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aws_ses.errors import SesValidationError
 
 if TYPE_CHECKING:
+    from aws_ses._runtime import Runtime
     from aws_ses.auth.credentials import Credentials
     from aws_ses.auth.providers import CredentialProvider
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -92,6 +93,8 @@ class SesConfig:
     # hook payloads unless this is True. Secrets never appear.
     log_sensitive: bool = False
     hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None
+    # Clock, sleep and randomness for the pipeline (tests inject fakes).
+    runtime: Runtime | None = None
     # Called with an assume-role profile's mfa_serial; returns the current MFA
     # code (a coroutine function works with the async client).
     mfa_token_provider: Callable[[str], Any] | None = None

@@ -48,11 +48,16 @@ class SesError(Exception):
     ``retryable`` whether repeating the same call may succeed, and
     ``maybe_sent`` whether the request may have reached SES (for a call that
     sends mail: whether the mail may have gone out). ``retryable`` is never
-    True for a send whose ``maybe_sent`` is True.
+    True for a send whose ``maybe_sent`` is True. ``attempts`` counts the
+    attempts the call made (0 when it failed before the first one).
+
+    Every error pickles to an equal one, so process pools and task queues can
+    carry it.
     """
 
     retryable: bool = False
     maybe_sent: bool = False
+    attempts: int = 0
 
     def __init__(
         self,
@@ -62,6 +67,7 @@ class SesError(Exception):
         status: int | None = None,
         request_id: str | None = None,
         retryable: bool | None = None,
+        maybe_sent: bool | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -70,6 +76,8 @@ class SesError(Exception):
         self.request_id = request_id
         if retryable is not None:
             self.retryable = retryable
+        if maybe_sent is not None:
+            self.maybe_sent = maybe_sent
 
     def __str__(self) -> str:
         parts = [f"{self.code}: {self.message}" if self.message else self.code]
@@ -81,8 +89,30 @@ class SesError(Exception):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
-            f"status={self.status!r}, request_id={self.request_id!r})"
+            f"status={self.status!r}, request_id={self.request_id!r}, "
+            f"maybe_sent={self.maybe_sent!r})"
         )
+
+    # Exceptions pickle by calling the class with ``args``; ours take keyword
+    # arguments, so they are rebuilt from their state instead.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, SesError)
+        return self.args == other.args and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.code, self.message))
+
+
+def _rebuild(cls: type[SesError], args: tuple[Any, ...], state: dict[str, Any]) -> SesError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 # ---------------------------------------------------------------- client side
@@ -106,19 +136,19 @@ class SesTransportError(SesError):
 
     ``sent`` tells whether the request may have reached the server: False for a
     refused connection or DNS failure (safe to repeat), True when bytes went
-    out (a repeat could send the mail twice).
+    out (a repeat could send the mail twice). ``maybe_sent`` equals ``sent``.
     """
 
-    retryable = True
-
     def __init__(self, message: str, *, sent: bool) -> None:
-        super().__init__(message, code=type(self).__name__)
+        super().__init__(message, code=type(self).__name__, maybe_sent=sent)
         self.sent = sent
-        self.maybe_sent = sent
+        # Repeating is safe when nothing left; for a request that did leave,
+        # the pipeline decides (it knows whether the call sends mail).
+        self.retryable = not sent
 
 
 class SesTimeoutError(SesTransportError):
-    """Connecting or reading timed out."""
+    """Connecting or reading timed out, or the call's ``deadline`` passed."""
 
 
 class CircuitOpenError(SesError):
@@ -134,7 +164,13 @@ class RateLimitTimeout(SesError):
 
 class SesResponseError(SesError):
     """A reply that cannot be trusted: truncated, empty, not JSON, or missing a
-    member the caller cannot do without. Never returned as a success."""
+    member the caller cannot do without. Never returned as a success; for a
+    call that sends mail, ``maybe_sent`` is True (SES may have accepted it)."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("code", "InvalidResponse")
+        kwargs.setdefault("maybe_sent", True)
+        super().__init__(message, **kwargs)
 
 
 # ---------------------------------------------------------------- service side
@@ -143,64 +179,34 @@ class SesResponseError(SesError):
 class SesServiceError(SesError):
     """An error response from SES (or a server speaking its protocol).
 
-    ``details`` holds any other members of the JSON error body.
+    ``details`` holds any other members of the JSON error body (empty when
+    there were none).
     """
 
-    details: dict[str, Any]
+    def __init__(
+        self, message: str, *, details: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.details: dict[str, Any] = dict(details or {})
 
 
-class AccountSuspendedException(SesServiceError):
-    pass
-
-
-class AlreadyExistsException(SesServiceError):
-    pass
-
-
-class BadRequestException(SesServiceError):
-    pass
-
-
-class ConcurrentModificationException(SesServiceError):
-    retryable = True
-
-
-class ConflictException(SesServiceError):
-    pass
-
-
-class InternalServiceErrorException(SesServiceError):
-    retryable = True
-
-
-class InvalidNextTokenException(SesServiceError):
-    pass
-
-
-class LimitExceededException(SesServiceError):
-    pass
-
-
-class MailFromDomainNotVerifiedException(SesServiceError):
-    pass
-
-
-class MessageRejected(SesServiceError):
-    pass
-
-
-class NotFoundException(SesServiceError):
-    pass
-
-
-class SendingPausedException(SesServiceError):
-    pass
-
-
-class TooManyRequestsException(SesServiceError):
-    """Throttled. See the two subclasses to tell the rate from the daily quota."""
-
-    retryable = True
+# The classes generated from the model's error shapes (they need SesServiceError).
+from aws_ses._generated.errors import (  # noqa: E402
+    SERVICE_ERRORS,
+    AccountSuspendedException,
+    AlreadyExistsException,
+    BadRequestException,
+    ConcurrentModificationException,
+    ConflictException,
+    InternalServiceErrorException,
+    InvalidNextTokenException,
+    LimitExceededException,
+    MailFromDomainNotVerifiedException,
+    MessageRejected,
+    NotFoundException,
+    SendingPausedException,
+    TooManyRequestsException,
+)
 
 
 class MaxSendRateExceeded(TooManyRequestsException):
@@ -210,27 +216,7 @@ class MaxSendRateExceeded(TooManyRequestsException):
 class DailyQuotaExceeded(TooManyRequestsException):
     """Over the 24-hour sending quota: retrying soon will not help."""
 
-    retryable = False
 
-
-_BY_CODE: dict[str, type[SesServiceError]] = {
-    cls.__name__: cls
-    for cls in (
-        AccountSuspendedException,
-        AlreadyExistsException,
-        BadRequestException,
-        ConcurrentModificationException,
-        ConflictException,
-        InternalServiceErrorException,
-        InvalidNextTokenException,
-        LimitExceededException,
-        MailFromDomainNotVerifiedException,
-        MessageRejected,
-        NotFoundException,
-        SendingPausedException,
-        TooManyRequestsException,
-    )
-}
 # Codes AWS front ends return that are not SES error shapes.
 _THROTTLING_CODES = frozenset(
     {
@@ -255,17 +241,12 @@ def error_class_for(code: str, status: int, message: str = "") -> type[SesServic
         if "sending rate" in lowered:
             return MaxSendRateExceeded
         return TooManyRequestsException
-    cls = _BY_CODE.get(code)
+    cls = SERVICE_ERRORS.get(code)
     if cls is not None:
         return cls
     if code == "ValidationException":
-        return BadRequestException
+        return SERVICE_ERRORS["BadRequestException"]
     return SesServiceError
-
-
-def retryable_status(status: int) -> bool:
-    """Whether a status with no more specific code is worth repeating."""
-    return status >= 500 or status == 429
 
 
 def service_error(
@@ -276,15 +257,16 @@ def service_error(
     request_id: str | None,
     details: dict[str, Any] | None = None,
 ) -> SesServiceError:
-    """Build the right exception for an SES error response."""
+    """Build the right exception for an SES error response.
+
+    ``retryable`` and ``maybe_sent`` are filled in by the call pipeline
+    (:mod:`aws_ses.resilience.classify`), which knows the operation.
+    """
     cls = error_class_for(code, status, message)
-    retryable = None if cls is not SesServiceError else retryable_status(status)
-    err = cls(
+    return cls(
         message,
         code=code or f"HTTP{status}",
         status=status,
         request_id=request_id,
-        retryable=retryable,
+        details=details,
     )
-    err.details = details or {}
-    return err

@@ -222,7 +222,9 @@ GROUPS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 OVERRIDES: dict[str, str] = {
-    "SendBulkEmail": "send_bulk",
+    # client.emails.send_bulk is the bulk helper (any number of entries);
+    # the single SendBulkEmail call keeps its own name.
+    "SendBulkEmail": "send_bulk_email",
     "GetDedicatedIps": "list",
     "ListResourceTenants": "list_for_resource",
     "ListExportJobs": "list_exports",

@@ -205,11 +205,14 @@ def gen_types(model: Model) -> str:
         "",
         "import msgspec as _m",
         "",
+        "from aws_ses._metadata import ResponseMetadata",
+        "",
         "__all__ = [",
         *[f"    {n!r}," for n in structs],
         "]",
         "",
     ]
+    outputs = {spec["output"]["shape"] for spec in model.operations.values() if "output" in spec}
     for name in structs:
         shape = model.shapes[name]
         lenient = name in model.output_shapes
@@ -218,10 +221,15 @@ def gen_types(model: Model) -> str:
         lines.append(f"class {name}(_m.Struct, kw_only=True, omit_defaults=True):")
         lines.append(f'    """{_describe(name, model)}"""')
         members = shape["members"]
-        if not members:
-            lines.append("")
-            continue
         lines.append("")
+        if name in outputs:
+            # Filled in by the client after decoding (request id, status, attempts).
+            lines.append(
+                "    response_metadata: ResponseMetadata | None = "
+                '_m.field(default=None, name="ResponseMetadata")'
+            )
+        elif not members:
+            continue
         for wire, m in members.items():
             ftype = _field_type(model, m["shape"])
             pname = py_name(wire)
@@ -345,6 +353,12 @@ def gen_operations(model: Model, is_async: bool) -> str:
         "",
         "if TYPE_CHECKING:",
         "    from aws_ses._generated import types as t",
+        "else:",
+        "    # Loaded on first attribute access, so typing.get_type_hints() works",
+        "    # without paying for the types at import.",
+        "    from aws_ses._lazy import lazy_module",
+        "",
+        '    t = lazy_module("aws_ses._generated.types")',
         "",
         f"__all__ = [{cls!r}]",
         "",
@@ -371,6 +385,24 @@ def ops_of(accessor: str) -> tuple[str, ...]:
     return next(ops for name, _, _, ops in GROUPS if name == accessor)
 
 
+def _group_members(
+    model: Model, ops: tuple[str, ...], nouns: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(friendly name, client method) for every method a group offers."""
+    members: list[tuple[str, str]] = []
+    for op in ops:
+        name = friendly_name(op, nouns)
+        target = model.op_py_name(op)
+        members.append((name, target))
+        if model.paginator(op):
+            members.append((_iter_name(name), _iter_name(target)))
+    names = [n for n, _ in members]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise SystemExit(f"two methods named {dupes} in one group")
+    return members
+
+
 def gen_services(model: Model, is_async: bool) -> str:
     grouped = [op for _, _, _, ops in GROUPS for op in ops]
     missing = set(model.operations) - set(grouped)
@@ -378,46 +410,40 @@ def gen_services(model: Model, is_async: bool) -> str:
     dupes = {op for op in grouped if grouped.count(op) > 1}
     if missing or extra or dupes:
         raise SystemExit(f"groups.py is out of date: missing={missing} extra={extra} dupes={dupes}")
-    prefix, base = ("Async", "AsyncInvoker") if is_async else ("", "SyncInvoker")
+    prefix, base = ("Async", "AsyncOperations") if is_async else ("", "SyncOperations")
     flavour = "async" if is_async else "sync"
-    iters = "AsyncIterator" if is_async else "Iterator"
+    module = "async_operations" if is_async else "sync_operations"
     lines = [
         model.header,
-        f'"""Resource groups of the {flavour} client: friendly names (generated)."""',
+        f'"""Resource groups of the {flavour} client: friendly names (generated).',
+        "",
+        "Each group hands out the client's own operation methods under shorter",
+        "names, so a group method is the flat method: same signature, same types.",
+        '"""',
         "",
         "from __future__ import annotations",
         "",
-        f"from collections.abc import {iters}, Mapping, Sequence",
-        "from datetime import datetime",
         "from functools import cached_property",
-        "from typing import TYPE_CHECKING, Any",
         "",
-        f"from aws_ses._invoke import {base}",
-        "",
-        "if TYPE_CHECKING:",
-        "    from aws_ses._generated import types as t",
+        f"from aws_ses._generated.{module} import {base}",
         "",
     ]
     names = []
     for accessor, stem, nouns, ops in GROUPS:
         cls = f"{prefix}{stem}Service"
         names.append(cls)
+        members = _group_members(model, ops, nouns)
+        slots = ", ".join(repr(n) for n in ["_client", *sorted(n for n, _ in members)])
         lines += ["", "", f"class {cls}:"]
         lines.append(f'    """``client.{accessor}``: {", ".join(ops)}."""')
         lines += [
             "",
-            '    __slots__ = ("_client",)',
+            f"    __slots__ = ({slots},)",
             "",
             f"    def __init__(self, client: {base}) -> None:",
             "        self._client = client",
         ]
-        seen: set[str] = set()
-        for op in ops:
-            name = friendly_name(op, nouns)
-            if name in seen:
-                raise SystemExit(f"{accessor}: two operations named {name}")
-            seen.add(name)
-            lines += _methods(model, op, name, "self._client", is_async)
+        lines += [f"        self.{name} = client.{target}" for name, target in members]
     accessors = f"{prefix}ServiceAccessors"
     names.append(accessors)
     lines += ["", "", f"class {accessors}({base}):"]
@@ -436,6 +462,47 @@ def gen_services(model: Model, is_async: bool) -> str:
     return "\n".join(lines)
 
 
+def gen_errors(model: Model) -> str:
+    """One exception class per SES v2 error shape."""
+    shapes = sorted(n for n, sh in model.shapes.items() if sh.get("exception"))
+    lines = [
+        model.header,
+        '"""One exception class per SES v2 error shape (generated).',
+        "",
+        "Import them from :mod:`aws_ses.errors` (or ``aws_ses``), which adds the",
+        "client-side errors and the two kinds of throttling.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import Final",
+        "",
+        "from aws_ses.errors import SesServiceError",
+        "",
+        f"__all__ = {[*shapes, 'SERVICE_ERRORS']!r}",
+    ]
+    for name in shapes:
+        status = model.shapes[name].get("error", {}).get("httpStatusCode")
+        lines += [
+            "",
+            "",
+            f"class {name}(SesServiceError):",
+            f'    """SES answered ``{name}`` (HTTP {status})."""',
+            "",
+            f"    http_status: Final = {status}",
+        ]
+    lines += [
+        "",
+        "",
+        "# Error code -> class, for the response parser.",
+        "SERVICE_ERRORS: Final[dict[str, type[SesServiceError]]] = {",
+        *[f"    {n!r}: {n}," for n in shapes],
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def generate() -> dict[str, str]:
     model = Model()
     return {
@@ -445,4 +512,5 @@ def generate() -> dict[str, str]:
         "src/aws_ses/_generated/async_operations.py": gen_operations(model, is_async=True),
         "src/aws_ses/_generated/sync_services.py": gen_services(model, is_async=False),
         "src/aws_ses/_generated/async_services.py": gen_services(model, is_async=True),
+        "src/aws_ses/_generated/errors.py": gen_errors(model),
     }

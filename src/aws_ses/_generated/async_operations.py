@@ -13,6 +13,12 @@ from aws_ses._invoke import AsyncInvoker
 
 if TYPE_CHECKING:
     from aws_ses._generated import types as t
+else:
+    # Loaded on first attribute access, so typing.get_type_hints() works
+    # without paying for the types at import.
+    from aws_ses._lazy import lazy_module
+
+    t = lazy_module("aws_ses._generated.types")
 
 __all__ = ["AsyncOperations"]
 

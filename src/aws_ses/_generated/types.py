@@ -14,6 +14,8 @@ import datetime as _dt
 
 import msgspec as _m
 
+from aws_ses._metadata import ResponseMetadata
+
 __all__ = [
     "AccountDetails",
     "AccountSuspendedException",
@@ -425,6 +427,8 @@ class AssociateEmailIdentityCertificateRequest(_m.Struct, kw_only=True, omit_def
 class AssociateEmailIdentityCertificateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``AssociateEmailIdentityCertificate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class Attachment(_m.Struct, kw_only=True, omit_defaults=True):
     """The SES v2 ``Attachment`` structure."""
@@ -462,6 +466,7 @@ class BatchGetMetricDataRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class BatchGetMetricDataResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``BatchGetMetricData`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     results: list[MetricDataResult] | None = _m.field(default=None, name="Results")
     errors: list[MetricDataError] | None = _m.field(default=None, name="Errors")
 
@@ -524,6 +529,8 @@ class CancelExportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class CancelExportJobResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CancelExportJob`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class CloudWatchDestination(_m.Struct, kw_only=True, omit_defaults=True):
@@ -613,6 +620,8 @@ class CreateConfigurationSetEventDestinationRequest(_m.Struct, kw_only=True, omi
 class CreateConfigurationSetEventDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateConfigurationSetEventDestination`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``CreateConfigurationSet`` operation."""
@@ -636,6 +645,8 @@ class CreateConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True)
 class CreateConfigurationSetResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateConfigurationSet`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``CreateContactList`` operation."""
@@ -648,6 +659,8 @@ class CreateContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class CreateContactListResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateContactList`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class CreateContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -665,6 +678,8 @@ class CreateContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class CreateContactResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateContact`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``CreateCustomVerificationEmailTemplate`` operation."""
@@ -681,6 +696,8 @@ class CreateCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit
 class CreateCustomVerificationEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateCustomVerificationEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateDedicatedIpPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``CreateDedicatedIpPool`` operation."""
@@ -692,6 +709,8 @@ class CreateDedicatedIpPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class CreateDedicatedIpPoolResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateDedicatedIpPool`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class CreateDeliverabilityTestReportRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -706,6 +725,7 @@ class CreateDeliverabilityTestReportRequest(_m.Struct, kw_only=True, omit_defaul
 class CreateDeliverabilityTestReportResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateDeliverabilityTestReport`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     report_id: str | None = _m.field(default=None, name="ReportId")
     deliverability_test_status: str | None = _m.field(default=None, name="DeliverabilityTestStatus")
 
@@ -720,6 +740,8 @@ class CreateEmailIdentityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 
 class CreateEmailIdentityPolicyResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateEmailIdentityPolicy`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class CreateEmailIdentityRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -736,6 +758,7 @@ class CreateEmailIdentityRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class CreateEmailIdentityResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateEmailIdentity`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     identity_type: str | None = _m.field(default=None, name="IdentityType")
     verified_for_sending_status: bool | None = _m.field(
         default=None, name="VerifiedForSendingStatus"
@@ -754,6 +777,8 @@ class CreateEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class CreateEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateExportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``CreateExportJob`` operation."""
@@ -765,6 +790,7 @@ class CreateExportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class CreateExportJobResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateExportJob`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     job_id: str | None = _m.field(default=None, name="JobId")
 
 
@@ -778,6 +804,7 @@ class CreateImportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class CreateImportJobResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateImportJob`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     job_id: str | None = _m.field(default=None, name="JobId")
 
 
@@ -792,6 +819,7 @@ class CreateMultiRegionEndpointRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 class CreateMultiRegionEndpointResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateMultiRegionEndpoint`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     status: str | None = _m.field(default=None, name="Status")
     endpoint_id: str | None = _m.field(default=None, name="EndpointId")
 
@@ -816,10 +844,13 @@ class CreateTenantResourceAssociationRequest(_m.Struct, kw_only=True, omit_defau
 class CreateTenantResourceAssociationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateTenantResourceAssociation`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class CreateTenantResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``CreateTenant`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     tenant_name: str | None = _m.field(default=None, name="TenantName")
     tenant_id: str | None = _m.field(default=None, name="TenantId")
     tenant_arn: str | None = _m.field(default=None, name="TenantArn")
@@ -893,6 +924,8 @@ class DeleteConfigurationSetEventDestinationRequest(_m.Struct, kw_only=True, omi
 class DeleteConfigurationSetEventDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteConfigurationSetEventDestination`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteConfigurationSet`` operation."""
@@ -903,6 +936,8 @@ class DeleteConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True)
 class DeleteConfigurationSetResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteConfigurationSet`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteContactList`` operation."""
@@ -912,6 +947,8 @@ class DeleteContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class DeleteContactListResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteContactList`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DeleteContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -924,6 +961,8 @@ class DeleteContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class DeleteContactResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteContact`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteCustomVerificationEmailTemplate`` operation."""
@@ -934,6 +973,8 @@ class DeleteCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit
 class DeleteCustomVerificationEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteCustomVerificationEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteDedicatedIpPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteDedicatedIpPool`` operation."""
@@ -943,6 +984,8 @@ class DeleteDedicatedIpPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class DeleteDedicatedIpPoolResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteDedicatedIpPool`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DeleteEmailIdentityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -955,6 +998,8 @@ class DeleteEmailIdentityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 class DeleteEmailIdentityPolicyResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteEmailIdentityPolicy`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteEmailIdentityRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteEmailIdentity`` operation."""
@@ -964,6 +1009,8 @@ class DeleteEmailIdentityRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class DeleteEmailIdentityResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteEmailIdentity`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DeleteEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -975,6 +1022,8 @@ class DeleteEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class DeleteEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteMultiRegionEndpointRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``DeleteMultiRegionEndpoint`` operation."""
@@ -985,6 +1034,7 @@ class DeleteMultiRegionEndpointRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 class DeleteMultiRegionEndpointResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteMultiRegionEndpoint`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     status: str | None = _m.field(default=None, name="Status")
 
 
@@ -997,6 +1047,8 @@ class DeleteSuppressedDestinationRequest(_m.Struct, kw_only=True, omit_defaults=
 
 class DeleteSuppressedDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteSuppressedDestination`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DeleteTenantRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -1015,9 +1067,13 @@ class DeleteTenantResourceAssociationRequest(_m.Struct, kw_only=True, omit_defau
 class DeleteTenantResourceAssociationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteTenantResourceAssociation`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class DeleteTenantResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DeleteTenant`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DeliverabilityTestReport(_m.Struct, kw_only=True, omit_defaults=True):
@@ -1069,6 +1125,8 @@ class DisassociateEmailIdentityCertificateRequest(_m.Struct, kw_only=True, omit_
 
 class DisassociateEmailIdentityCertificateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``DisassociateEmailIdentityCertificate`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class DkimAttributes(_m.Struct, kw_only=True, omit_defaults=True):
@@ -1304,6 +1362,7 @@ class GetAccountRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetAccountResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetAccount`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dedicated_ip_auto_warmup_enabled: bool | None = _m.field(
         default=None, name="DedicatedIpAutoWarmupEnabled"
     )
@@ -1331,6 +1390,7 @@ class GetBlacklistReportsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetBlacklistReportsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetBlacklistReports`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     blacklist_report: dict[str, list[BlacklistEntry]] | None = _m.field(
         default=None, name="BlacklistReport"
     )
@@ -1345,6 +1405,7 @@ class GetConfigurationSetEventDestinationsRequest(_m.Struct, kw_only=True, omit_
 class GetConfigurationSetEventDestinationsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetConfigurationSetEventDestinations`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     event_destinations: list[EventDestination] | None = _m.field(
         default=None, name="EventDestinations"
     )
@@ -1359,6 +1420,7 @@ class GetConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetConfigurationSetResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetConfigurationSet`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     configuration_set_name: str | None = _m.field(default=None, name="ConfigurationSetName")
     tracking_options: TrackingOptions | None = _m.field(default=None, name="TrackingOptions")
     delivery_options: DeliveryOptions | None = _m.field(default=None, name="DeliveryOptions")
@@ -1384,6 +1446,7 @@ class GetContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetContactListResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetContactList`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     contact_list_name: str | None = _m.field(default=None, name="ContactListName")
     topics: list[Topic] | None = _m.field(default=None, name="Topics")
     description: str | None = _m.field(default=None, name="Description")
@@ -1404,6 +1467,7 @@ class GetContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetContactResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetContact`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     contact_list_name: str | None = _m.field(default=None, name="ContactListName")
     email_address: str | None = _m.field(default=None, name="EmailAddress")
     topic_preferences: list[TopicPreference] | None = _m.field(
@@ -1429,6 +1493,7 @@ class GetCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit_de
 class GetCustomVerificationEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetCustomVerificationEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     template_name: str | None = _m.field(default=None, name="TemplateName")
     from_email_address: str | None = _m.field(default=None, name="FromEmailAddress")
     template_subject: str | None = _m.field(default=None, name="TemplateSubject")
@@ -1447,6 +1512,7 @@ class GetDedicatedIpPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetDedicatedIpPoolResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDedicatedIpPool`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dedicated_ip_pool: DedicatedIpPool | None = _m.field(default=None, name="DedicatedIpPool")
 
 
@@ -1459,6 +1525,7 @@ class GetDedicatedIpRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetDedicatedIpResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDedicatedIp`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dedicated_ip: DedicatedIp | None = _m.field(default=None, name="DedicatedIp")
 
 
@@ -1473,6 +1540,7 @@ class GetDedicatedIpsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetDedicatedIpsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDedicatedIps`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dedicated_ips: list[DedicatedIp] | None = _m.field(default=None, name="DedicatedIps")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1484,6 +1552,7 @@ class GetDeliverabilityDashboardOptionsRequest(_m.Struct, kw_only=True, omit_def
 class GetDeliverabilityDashboardOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDeliverabilityDashboardOptions`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dashboard_enabled: bool | None = _m.field(default=None, name="DashboardEnabled")
     subscription_expiry_date: _dt.datetime | None = _m.field(
         default=None, name="SubscriptionExpiryDate"
@@ -1506,6 +1575,7 @@ class GetDeliverabilityTestReportRequest(_m.Struct, kw_only=True, omit_defaults=
 class GetDeliverabilityTestReportResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDeliverabilityTestReport`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     deliverability_test_report: DeliverabilityTestReport | None = _m.field(
         default=None, name="DeliverabilityTestReport"
     )
@@ -1524,6 +1594,7 @@ class GetDomainDeliverabilityCampaignRequest(_m.Struct, kw_only=True, omit_defau
 class GetDomainDeliverabilityCampaignResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDomainDeliverabilityCampaign`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     domain_deliverability_campaign: DomainDeliverabilityCampaign | None = _m.field(
         default=None, name="DomainDeliverabilityCampaign"
     )
@@ -1540,6 +1611,7 @@ class GetDomainStatisticsReportRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 class GetDomainStatisticsReportResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetDomainStatisticsReport`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     overall_volume: OverallVolume | None = _m.field(default=None, name="OverallVolume")
     daily_volumes: list[DailyVolume] | None = _m.field(default=None, name="DailyVolumes")
 
@@ -1553,6 +1625,7 @@ class GetEmailAddressInsightsRequest(_m.Struct, kw_only=True, omit_defaults=True
 class GetEmailAddressInsightsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetEmailAddressInsights`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     mailbox_validation: MailboxValidation | None = _m.field(default=None, name="MailboxValidation")
 
 
@@ -1565,6 +1638,7 @@ class GetEmailIdentityPoliciesRequest(_m.Struct, kw_only=True, omit_defaults=Tru
 class GetEmailIdentityPoliciesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetEmailIdentityPolicies`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     policies: dict[str, str] | None = _m.field(default=None, name="Policies")
 
 
@@ -1577,6 +1651,7 @@ class GetEmailIdentityRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetEmailIdentityResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetEmailIdentity`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     identity_type: str | None = _m.field(default=None, name="IdentityType")
     feedback_forwarding_status: bool | None = _m.field(
         default=None, name="FeedbackForwardingStatus"
@@ -1604,6 +1679,7 @@ class GetEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     template_name: str | None = _m.field(default=None, name="TemplateName")
     template_content: EmailTemplateContent | None = _m.field(default=None, name="TemplateContent")
     tags: list[Tag] | None = _m.field(default=None, name="Tags")
@@ -1618,6 +1694,7 @@ class GetExportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetExportJobResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetExportJob`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     job_id: str | None = _m.field(default=None, name="JobId")
     export_source_type: str | None = _m.field(default=None, name="ExportSourceType")
     job_status: str | None = _m.field(default=None, name="JobStatus")
@@ -1638,6 +1715,7 @@ class GetImportJobRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetImportJobResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetImportJob`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     job_id: str | None = _m.field(default=None, name="JobId")
     import_destination: ImportDestination | None = _m.field(default=None, name="ImportDestination")
     import_data_source: ImportDataSource | None = _m.field(default=None, name="ImportDataSource")
@@ -1658,6 +1736,7 @@ class GetMessageInsightsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetMessageInsightsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetMessageInsights`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     message_id: str | None = _m.field(default=None, name="MessageId")
     from_email_address: str | None = _m.field(default=None, name="FromEmailAddress")
     subject: str | None = _m.field(default=None, name="Subject")
@@ -1674,6 +1753,7 @@ class GetMultiRegionEndpointRequest(_m.Struct, kw_only=True, omit_defaults=True)
 class GetMultiRegionEndpointResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetMultiRegionEndpoint`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     endpoint_name: str | None = _m.field(default=None, name="EndpointName")
     endpoint_id: str | None = _m.field(default=None, name="EndpointId")
     routes: list[Route] | None = _m.field(default=None, name="Routes")
@@ -1694,6 +1774,7 @@ class GetReputationEntityRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetReputationEntityResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetReputationEntity`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     reputation_entity: ReputationEntity | None = _m.field(default=None, name="ReputationEntity")
 
 
@@ -1707,6 +1788,7 @@ class GetSuppressedDestinationRequest(_m.Struct, kw_only=True, omit_defaults=Tru
 class GetSuppressedDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetSuppressedDestination`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     suppressed_destination: SuppressedDestination | None = _m.field(
         default=None, name="SuppressedDestination"
     )
@@ -1721,6 +1803,7 @@ class GetTenantRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class GetTenantResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``GetTenant`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     tenant: Tenant | None = _m.field(default=None, name="Tenant")
 
 
@@ -1839,6 +1922,7 @@ class ListConfigurationSetsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListConfigurationSetsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListConfigurationSets`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     configuration_sets: list[str] | None = _m.field(default=None, name="ConfigurationSets")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1853,6 +1937,7 @@ class ListContactListsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListContactListsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListContactLists`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     contact_lists: list[ContactList] | None = _m.field(default=None, name="ContactLists")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1876,6 +1961,7 @@ class ListContactsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListContactsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListContacts`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     contacts: list[Contact] | None = _m.field(default=None, name="Contacts")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1890,6 +1976,7 @@ class ListCustomVerificationEmailTemplatesRequest(_m.Struct, kw_only=True, omit_
 class ListCustomVerificationEmailTemplatesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListCustomVerificationEmailTemplates`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     custom_verification_email_templates: list[CustomVerificationEmailTemplateMetadata] | None = (
         _m.field(default=None, name="CustomVerificationEmailTemplates")
     )
@@ -1906,6 +1993,7 @@ class ListDedicatedIpPoolsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListDedicatedIpPoolsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListDedicatedIpPools`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dedicated_ip_pools: list[str] | None = _m.field(default=None, name="DedicatedIpPools")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1920,6 +2008,7 @@ class ListDeliverabilityTestReportsRequest(_m.Struct, kw_only=True, omit_default
 class ListDeliverabilityTestReportsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListDeliverabilityTestReports`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     deliverability_test_reports: list[DeliverabilityTestReport] | None = _m.field(
         default=None, name="DeliverabilityTestReports"
     )
@@ -1939,6 +2028,7 @@ class ListDomainDeliverabilityCampaignsRequest(_m.Struct, kw_only=True, omit_def
 class ListDomainDeliverabilityCampaignsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListDomainDeliverabilityCampaigns`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     domain_deliverability_campaigns: list[DomainDeliverabilityCampaign] | None = _m.field(
         default=None, name="DomainDeliverabilityCampaigns"
     )
@@ -1956,6 +2046,7 @@ class ListEmailIdentitiesRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListEmailIdentitiesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListEmailIdentities`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     email_identities: list[IdentityInfo] | None = _m.field(default=None, name="EmailIdentities")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1971,6 +2062,7 @@ class ListEmailIdentityCertificatesRequest(_m.Struct, kw_only=True, omit_default
 class ListEmailIdentityCertificatesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListEmailIdentityCertificates`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     certificates: list[IdentityCertificate] | None = _m.field(default=None, name="Certificates")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -1985,6 +2077,7 @@ class ListEmailTemplatesRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListEmailTemplatesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListEmailTemplates`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     templates_metadata: list[EmailTemplateMetadata] | None = _m.field(
         default=None, name="TemplatesMetadata"
     )
@@ -2003,6 +2096,7 @@ class ListExportJobsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListExportJobsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListExportJobs`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     export_jobs: list[ExportJobSummary] | None = _m.field(default=None, name="ExportJobs")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -2018,6 +2112,7 @@ class ListImportJobsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListImportJobsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListImportJobs`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     import_jobs: list[ImportJobSummary] | None = _m.field(default=None, name="ImportJobs")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -2039,6 +2134,7 @@ class ListMultiRegionEndpointsRequest(_m.Struct, kw_only=True, omit_defaults=Tru
 class ListMultiRegionEndpointsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListMultiRegionEndpoints`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     multi_region_endpoints: list[MultiRegionEndpoint] | None = _m.field(
         default=None, name="MultiRegionEndpoints"
     )
@@ -2056,6 +2152,7 @@ class ListRecommendationsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListRecommendationsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListRecommendations`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     recommendations: list[Recommendation] | None = _m.field(default=None, name="Recommendations")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -2071,6 +2168,7 @@ class ListReputationEntitiesRequest(_m.Struct, kw_only=True, omit_defaults=True)
 class ListReputationEntitiesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListReputationEntities`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     reputation_entities: list[ReputationEntity] | None = _m.field(
         default=None, name="ReputationEntities"
     )
@@ -2088,6 +2186,7 @@ class ListResourceTenantsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListResourceTenantsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListResourceTenants`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     resource_tenants: list[ResourceTenantMetadata] | None = _m.field(
         default=None, name="ResourceTenants"
     )
@@ -2108,6 +2207,7 @@ class ListSuppressedDestinationsRequest(_m.Struct, kw_only=True, omit_defaults=T
 class ListSuppressedDestinationsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListSuppressedDestinations`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     suppressed_destination_summaries: list[SuppressedDestinationSummary] | None = _m.field(
         default=None, name="SuppressedDestinationSummaries"
     )
@@ -2123,6 +2223,7 @@ class ListTagsForResourceRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListTagsForResourceResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListTagsForResource`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     tags: list[Tag] | None = _m.field(default=None, name="Tags")
 
 
@@ -2138,6 +2239,7 @@ class ListTenantResourcesRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListTenantResourcesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListTenantResources`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     tenant_resources: list[TenantResource] | None = _m.field(default=None, name="TenantResources")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -2153,6 +2255,7 @@ class ListTenantsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class ListTenantsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``ListTenants`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     tenants: list[TenantInfo] | None = _m.field(default=None, name="Tenants")
     next_token: str | None = _m.field(default=None, name="NextToken")
 
@@ -2318,6 +2421,8 @@ class PutAccountDedicatedIpWarmupAttributesRequest(_m.Struct, kw_only=True, omit
 class PutAccountDedicatedIpWarmupAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountDedicatedIpWarmupAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutAccountDeliveryAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutAccountDeliveryAttributes`` operation."""
@@ -2327,6 +2432,8 @@ class PutAccountDeliveryAttributesRequest(_m.Struct, kw_only=True, omit_defaults
 
 class PutAccountDeliveryAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountDeliveryAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutAccountDetailsRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2345,6 +2452,8 @@ class PutAccountDetailsRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class PutAccountDetailsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountDetails`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutAccountPricingAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutAccountPricingAttributes`` operation."""
@@ -2355,6 +2464,8 @@ class PutAccountPricingAttributesRequest(_m.Struct, kw_only=True, omit_defaults=
 class PutAccountPricingAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountPricingAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutAccountSendingAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutAccountSendingAttributes`` operation."""
@@ -2364,6 +2475,8 @@ class PutAccountSendingAttributesRequest(_m.Struct, kw_only=True, omit_defaults=
 
 class PutAccountSendingAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountSendingAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutAccountSuppressionAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2378,6 +2491,8 @@ class PutAccountSuppressionAttributesRequest(_m.Struct, kw_only=True, omit_defau
 class PutAccountSuppressionAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountSuppressionAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutAccountVdmAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutAccountVdmAttributes`` operation."""
@@ -2387,6 +2502,8 @@ class PutAccountVdmAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True
 
 class PutAccountVdmAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutAccountVdmAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutConfigurationSetArchivingOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2398,6 +2515,8 @@ class PutConfigurationSetArchivingOptionsRequest(_m.Struct, kw_only=True, omit_d
 
 class PutConfigurationSetArchivingOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetArchivingOptions`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutConfigurationSetDeliveryOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2413,6 +2532,8 @@ class PutConfigurationSetDeliveryOptionsRequest(_m.Struct, kw_only=True, omit_de
 class PutConfigurationSetDeliveryOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetDeliveryOptions`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutConfigurationSetReputationOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutConfigurationSetReputationOptions`` operation."""
@@ -2426,6 +2547,8 @@ class PutConfigurationSetReputationOptionsRequest(_m.Struct, kw_only=True, omit_
 class PutConfigurationSetReputationOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetReputationOptions`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutConfigurationSetSendingOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutConfigurationSetSendingOptions`` operation."""
@@ -2436,6 +2559,8 @@ class PutConfigurationSetSendingOptionsRequest(_m.Struct, kw_only=True, omit_def
 
 class PutConfigurationSetSendingOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetSendingOptions`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutConfigurationSetSuppressionOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2452,6 +2577,8 @@ class PutConfigurationSetSuppressionOptionsRequest(_m.Struct, kw_only=True, omit
 class PutConfigurationSetSuppressionOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetSuppressionOptions`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutConfigurationSetTrackingOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutConfigurationSetTrackingOptions`` operation."""
@@ -2464,6 +2591,8 @@ class PutConfigurationSetTrackingOptionsRequest(_m.Struct, kw_only=True, omit_de
 class PutConfigurationSetTrackingOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetTrackingOptions`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutConfigurationSetVdmOptionsRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutConfigurationSetVdmOptions`` operation."""
@@ -2474,6 +2603,8 @@ class PutConfigurationSetVdmOptionsRequest(_m.Struct, kw_only=True, omit_default
 
 class PutConfigurationSetVdmOptionsResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutConfigurationSetVdmOptions`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutDedicatedIpInPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2486,6 +2617,8 @@ class PutDedicatedIpInPoolRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class PutDedicatedIpInPoolResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutDedicatedIpInPool`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutDedicatedIpPoolScalingAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutDedicatedIpPoolScalingAttributes`` operation."""
@@ -2497,6 +2630,8 @@ class PutDedicatedIpPoolScalingAttributesRequest(_m.Struct, kw_only=True, omit_d
 class PutDedicatedIpPoolScalingAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutDedicatedIpPoolScalingAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutDedicatedIpWarmupAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutDedicatedIpWarmupAttributes`` operation."""
@@ -2507,6 +2642,8 @@ class PutDedicatedIpWarmupAttributesRequest(_m.Struct, kw_only=True, omit_defaul
 
 class PutDedicatedIpWarmupAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutDedicatedIpWarmupAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutDeliverabilityDashboardOptionRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2520,6 +2657,8 @@ class PutDeliverabilityDashboardOptionRequest(_m.Struct, kw_only=True, omit_defa
 
 class PutDeliverabilityDashboardOptionResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutDeliverabilityDashboardOption`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutEmailIdentityConfigurationSetAttributesRequest(
@@ -2536,6 +2675,8 @@ class PutEmailIdentityConfigurationSetAttributesResponse(
 ):
     """Output of the ``PutEmailIdentityConfigurationSetAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutEmailIdentityDkimAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutEmailIdentityDkimAttributes`` operation."""
@@ -2546,6 +2687,8 @@ class PutEmailIdentityDkimAttributesRequest(_m.Struct, kw_only=True, omit_defaul
 
 class PutEmailIdentityDkimAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutEmailIdentityDkimAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutEmailIdentityDkimSigningAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2561,6 +2704,7 @@ class PutEmailIdentityDkimSigningAttributesRequest(_m.Struct, kw_only=True, omit
 class PutEmailIdentityDkimSigningAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutEmailIdentityDkimSigningAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     dkim_status: str | None = _m.field(default=None, name="DkimStatus")
     dkim_tokens: list[str] | None = _m.field(default=None, name="DkimTokens")
     signing_hosted_zone: str | None = _m.field(default=None, name="SigningHostedZone")
@@ -2576,6 +2720,8 @@ class PutEmailIdentityFeedbackAttributesRequest(_m.Struct, kw_only=True, omit_de
 class PutEmailIdentityFeedbackAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutEmailIdentityFeedbackAttributes`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutEmailIdentityMailFromAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutEmailIdentityMailFromAttributes`` operation."""
@@ -2587,6 +2733,8 @@ class PutEmailIdentityMailFromAttributesRequest(_m.Struct, kw_only=True, omit_de
 
 class PutEmailIdentityMailFromAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutEmailIdentityMailFromAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class PutSuppressedDestinationRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2600,6 +2748,8 @@ class PutSuppressedDestinationRequest(_m.Struct, kw_only=True, omit_defaults=Tru
 class PutSuppressedDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutSuppressedDestination`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class PutTenantSuppressionAttributesRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``PutTenantSuppressionAttributes`` operation."""
@@ -2611,6 +2761,8 @@ class PutTenantSuppressionAttributesRequest(_m.Struct, kw_only=True, omit_defaul
 
 class PutTenantSuppressionAttributesResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``PutTenantSuppressionAttributes`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class RawMessage(_m.Struct, kw_only=True, omit_defaults=True):
@@ -2738,6 +2890,7 @@ class SendBulkEmailRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class SendBulkEmailResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``SendBulkEmail`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     bulk_email_entry_results: list[BulkEmailEntryResult] | None = _m.field(
         default=None, name="BulkEmailEntryResults"
     )
@@ -2754,6 +2907,7 @@ class SendCustomVerificationEmailRequest(_m.Struct, kw_only=True, omit_defaults=
 class SendCustomVerificationEmailResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``SendCustomVerificationEmail`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     message_id: str | None = _m.field(default=None, name="MessageId")
 
 
@@ -2788,6 +2942,7 @@ class SendEmailRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class SendEmailResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``SendEmail`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     message_id: str | None = _m.field(default=None, name="MessageId")
 
 
@@ -2942,6 +3097,8 @@ class TagResourceRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class TagResourceResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``TagResource`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class Template(_m.Struct, kw_only=True, omit_defaults=True):
     """The SES v2 ``Template`` structure."""
@@ -3002,6 +3159,7 @@ class TestRenderEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True
 class TestRenderEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``TestRenderEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
     rendered_template: str | None = _m.field(default=None, name="RenderedTemplate")
 
 
@@ -3060,6 +3218,8 @@ class UntagResourceRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class UntagResourceResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UntagResource`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateConfigurationSetEventDestinationRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateConfigurationSetEventDestination`` operation."""
@@ -3071,6 +3231,8 @@ class UpdateConfigurationSetEventDestinationRequest(_m.Struct, kw_only=True, omi
 
 class UpdateConfigurationSetEventDestinationResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateConfigurationSetEventDestination`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class UpdateConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -3085,6 +3247,8 @@ class UpdateConfigurationSetRequest(_m.Struct, kw_only=True, omit_defaults=True)
 class UpdateConfigurationSetResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateConfigurationSet`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateContactList`` operation."""
@@ -3096,6 +3260,8 @@ class UpdateContactListRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class UpdateContactListResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateContactList`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class UpdateContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
@@ -3113,6 +3279,8 @@ class UpdateContactRequest(_m.Struct, kw_only=True, omit_defaults=True):
 class UpdateContactResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateContact`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateCustomVerificationEmailTemplate`` operation."""
@@ -3128,6 +3296,8 @@ class UpdateCustomVerificationEmailTemplateRequest(_m.Struct, kw_only=True, omit
 class UpdateCustomVerificationEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateCustomVerificationEmailTemplate`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateEmailIdentityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateEmailIdentityPolicy`` operation."""
@@ -3140,6 +3310,8 @@ class UpdateEmailIdentityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=Tr
 class UpdateEmailIdentityPolicyResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateEmailIdentityPolicy`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateEmailTemplate`` operation."""
@@ -3150,6 +3322,8 @@ class UpdateEmailTemplateRequest(_m.Struct, kw_only=True, omit_defaults=True):
 
 class UpdateEmailTemplateResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateEmailTemplate`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class UpdateReputationEntityCustomerManagedStatusRequest(
@@ -3167,6 +3341,8 @@ class UpdateReputationEntityCustomerManagedStatusResponse(
 ):
     """Output of the ``UpdateReputationEntityCustomerManagedStatus`` operation."""
 
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
+
 
 class UpdateReputationEntityPolicyRequest(_m.Struct, kw_only=True, omit_defaults=True):
     """Input of the ``UpdateReputationEntityPolicy`` operation."""
@@ -3178,6 +3354,8 @@ class UpdateReputationEntityPolicyRequest(_m.Struct, kw_only=True, omit_defaults
 
 class UpdateReputationEntityPolicyResponse(_m.Struct, kw_only=True, omit_defaults=True):
     """Output of the ``UpdateReputationEntityPolicy`` operation."""
+
+    response_metadata: ResponseMetadata | None = _m.field(default=None, name="ResponseMetadata")
 
 
 class VdmAttributes(_m.Struct, kw_only=True, omit_defaults=True):

@@ -425,6 +425,9 @@ def create_app(options: ServerOptions | None = None, **option_overrides: Any) ->
     except ImportError:  # pragma: no cover - the sending side is optional
         log.debug("aws_ses.local.sending unavailable: sends use the generic handler")
     routes: list[BaseRoute] = list(faults.routes())
+    from aws_ses.local import sns
+
+    routes.extend(sns.routes())
     try:
         from aws_ses.local import inbox
     except ImportError:  # pragma: no cover - read-back and inbox are optional

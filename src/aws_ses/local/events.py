@@ -17,11 +17,15 @@ RENDERING_FAILURE      Rendering Failure      ``failure``
 DELIVERY_DELAY         DeliveryDelay          ``deliveryDelay``
 =====================  =====================  ===============
 
-Nothing leaves the process: :func:`publish` stores each record (kind
-``event``) once with ``Destination`` null, so tests can read every event, and
-once more per enabled event destination of the message's configuration set
-whose ``MatchingEventTypes`` include the type, naming that destination. An
-event destination whose ``Enabled`` is absent is disabled, as in SES.
+Records are built from the structs of :mod:`aws_ses.events.models`, the
+same ones receivers decode them with. :func:`publish` stores each record
+(kind ``event``) once with ``Destination`` null, so tests can read every
+event, and once more per enabled event destination of the message's
+configuration set whose ``MatchingEventTypes`` include the type, naming that
+destination. An event destination whose ``Enabled`` is absent is disabled, as
+in SES. A destination with an ``SnsDestination`` also hands the record to
+:mod:`aws_ses.local.sns`, which delivers it in an SNS envelope to the HTTP
+endpoints subscribed to the topic.
 """
 
 from __future__ import annotations
@@ -35,11 +39,16 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
+from aws_ses.events import models as m
+from aws_ses.local import sns
 from aws_ses.local.state import ServerState
 
 __all__ = [
     "EVENT_KIND",
     "EVENT_TYPES",
+    "build_record",
     "feedback_id",
     "iso_timestamp",
     "list_events",
@@ -108,44 +117,53 @@ def _headers(raw: str) -> list[tuple[str, str]]:
     return [(name, str(value)) for name, value in parsed.items()]
 
 
-def _mail(state: ServerState, message: dict[str, Any], event_type: str) -> dict[str, Any]:
-    mail: dict[str, Any] = {
-        "timestamp": message["Timestamp"],
-        "source": message["Source"],
-        "sourceArn": message.get("SourceArn"),
-        "sendingAccountId": state.options.account_id,
-        "messageId": message["Id"],
-        "destination": [
-            *message["Destination"].get("ToAddresses", []),
-            *message["Destination"].get("CcAddresses", []),
-            *message["Destination"].get("BccAddresses", []),
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _mail(state: ServerState, message: dict[str, Any], event_type: str) -> m.Mail:
+    destination = message["Destination"]
+    mail = m.Mail(
+        timestamp=datetime.fromisoformat(message["Timestamp"].replace("Z", "+00:00")),
+        source=message["Source"],
+        source_arn=message.get("SourceArn"),
+        sending_account_id=state.options.account_id,
+        message_id=message["Id"],
+        destination=[
+            *destination.get("ToAddresses", []),
+            *destination.get("CcAddresses", []),
+            *destination.get("BccAddresses", []),
         ],
-        "headersTruncated": False,
-    }
-    if mail["sourceArn"] is None:
-        del mail["sourceArn"]
+        headers_truncated=False,
+        tags=_tags(message, event_type),
+    )
     if event_type not in _NO_HEADERS:
         headers = _headers(message.get("RawData") or "")
-        mail["headers"] = [{"name": name, "value": value} for name, value in headers]
-        mail["commonHeaders"] = _common_headers(headers, message["Id"])
-    mail["tags"] = _tags(message, event_type)
+        mail.headers = [m.Header(name=name, value=value) for name, value in headers]
+        mail.common_headers = _common_headers(headers, message["Id"])
     return mail
 
 
-def _common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> dict[str, Any]:
+def _common_headers(headers: Sequence[tuple[str, str]], message_id: str) -> m.CommonHeaders:
     found: dict[str, list[str]] = {}
     for name, value in headers:
         found.setdefault(name.lower(), []).append(value)
-    common: dict[str, Any] = {}
-    for header, key in (("from", "from"), ("reply-to", "replyTo"), ("to", "to"), ("cc", "cc")):
-        if header in found:
-            common[key] = _addresses(found[header])
-    if "date" in found:
-        common["date"] = found["date"][0]
-    common["messageId"] = message_id
-    if "subject" in found:
-        common["subject"] = found["subject"][0]
-    return common
+
+    def addresses(header: str) -> list[str] | None:
+        return _addresses(found[header]) if header in found else None
+
+    def first(header: str) -> str | None:
+        return found[header][0] if header in found else None
+
+    return m.CommonHeaders(
+        from_=addresses("from"),
+        reply_to=addresses("reply-to"),
+        to=addresses("to"),
+        cc=addresses("cc"),
+        date=first("date"),
+        message_id=message_id,
+        subject=first("subject"),
+    )
 
 
 def _tags(message: dict[str, Any], event_type: str) -> dict[str, list[str]]:
@@ -163,83 +181,142 @@ def _tags(message: dict[str, Any], event_type: str) -> dict[str, list[str]]:
     return tags
 
 
+# Types without a builder below take their object from ``details`` as given.
+_GENERIC: dict[str, type[msgspec.Struct]] = {
+    "OPEN": m.Open,
+    "CLICK": m.Click,
+    "SUBSCRIPTION": m.Subscription,
+}
+
+
 def _body(
-    event_type: str, recipients: Sequence[str], now: float, details: dict[str, Any]
-) -> dict[str, Any]:
-    stamp = iso_timestamp(now)
+    event: m.SesEvent,
+    event_type: str,
+    recipients: Sequence[str],
+    now: float,
+    details: dict[str, Any],
+) -> None:
+    """Set the object of ``event_type`` on ``event``."""
+    stamp = _moment(now)
     if event_type == "SEND":
-        return {}
-    if event_type == "DELIVERY":
-        return {
-            "timestamp": stamp,
-            "processingTimeMillis": details.get("processingTimeMillis", 0),
-            "recipients": list(recipients),
-            "smtpResponse": details.get("smtpResponse", "250 2.6.0 Message received"),
-            "reportingMTA": details.get("reportingMTA", REPORTING_MTA),
-        }
-    if event_type == "BOUNCE":
-        per_recipient = {
-            key: details[key] for key in ("action", "status", "diagnosticCode") if key in details
-        }
-        bounce: dict[str, Any] = {
-            "bounceType": details.get("bounceType", "Permanent"),
-            "bounceSubType": details.get("bounceSubType", "General"),
-            "bouncedRecipients": [{"emailAddress": r, **per_recipient} for r in recipients],
-            "timestamp": stamp,
-            "feedbackId": feedback_id(now),
-        }
-        if "reportingMTA" in details:
-            bounce["reportingMTA"] = details["reportingMTA"]
-        return bounce
-    if event_type == "COMPLAINT":
-        complaint: dict[str, Any] = {
-            "complainedRecipients": [{"emailAddress": r} for r in recipients],
-            "timestamp": stamp,
-            "feedbackId": feedback_id(now),
-            "complaintSubType": details.get("complaintSubType"),
-        }
-        for key in ("userAgent", "complaintFeedbackType"):
-            if key in details:
-                complaint[key] = details[key]
-        if "complaintFeedbackType" in details:
-            complaint["arrivalDate"] = stamp
-        return complaint
-    if event_type == "REJECT":
-        return {"reason": details.get("reason", "Bad content")}
-    if event_type == "RENDERING_FAILURE":
-        return {"errorMessage": details["errorMessage"], "templateName": details["templateName"]}
-    if event_type == "DELIVERY_DELAY":
-        return {
-            "timestamp": stamp,
-            "delayType": details.get("delayType", "TransientCommunicationFailure"),
-            # SES keeps retrying a delayed message for up to 14 hours by default.
-            "expirationTime": iso_timestamp(now + 14 * 3600),
-            "delayedRecipients": [
-                {
-                    "emailAddress": r,
-                    "status": details.get("status", "4.4.1"),
-                    "diagnosticCode": details.get(
-                        "diagnosticCode", "smtp; 421 4.4.1 Unable to connect to remote host"
-                    ),
-                }
+        event.send = m.Send()
+    elif event_type == "DELIVERY":
+        event.delivery = m.Delivery(
+            timestamp=stamp,
+            processing_time_millis=details.get("processingTimeMillis", 0),
+            recipients=list(recipients),
+            smtp_response=details.get("smtpResponse", "250 2.6.0 Message received"),
+            reporting_mta=details.get("reportingMTA", REPORTING_MTA),
+        )
+    elif event_type == "BOUNCE":
+        event.bounce = m.Bounce(
+            bounce_type=details.get("bounceType", "Permanent"),
+            bounce_sub_type=details.get("bounceSubType", "General"),
+            bounced_recipients=[
+                m.BouncedRecipient(
+                    email_address=r,
+                    action=details.get("action"),
+                    status=details.get("status"),
+                    diagnostic_code=details.get("diagnosticCode"),
+                )
                 for r in recipients
             ],
-            "reportingMTA": details.get("reportingMTA", _LOCAL_IP),
-        }
-    return dict(details)
+            timestamp=stamp,
+            feedback_id=feedback_id(now),
+            reporting_mta=details.get("reportingMTA"),
+        )
+    elif event_type == "COMPLAINT":
+        feedback_type = details.get("complaintFeedbackType")
+        event.complaint = m.Complaint(
+            complained_recipients=[m.ComplainedRecipient(email_address=r) for r in recipients],
+            timestamp=stamp,
+            feedback_id=feedback_id(now),
+            complaint_sub_type=details.get("complaintSubType"),
+            user_agent=details.get("userAgent"),
+            complaint_feedback_type=feedback_type,
+            arrival_date=stamp if feedback_type is not None else None,
+        )
+    elif event_type == "REJECT":
+        event.reject = m.Reject(reason=details.get("reason", "Bad content"))
+    elif event_type == "RENDERING_FAILURE":
+        event.failure = m.RenderingFailure(
+            error_message=details["errorMessage"], template_name=details["templateName"]
+        )
+    elif event_type == "DELIVERY_DELAY":
+        event.delivery_delay = m.DeliveryDelay(
+            timestamp=stamp,
+            delay_type=details.get("delayType", "TransientCommunicationFailure"),
+            # SES keeps retrying a delayed message for up to 14 hours by default.
+            expiration_time=_moment(now + 14 * 3600),
+            delayed_recipients=[
+                m.DelayedRecipient(
+                    email_address=r,
+                    status=details.get("status", "4.4.1"),
+                    diagnostic_code=details.get(
+                        "diagnosticCode", "smtp; 421 4.4.1 Unable to connect to remote host"
+                    ),
+                )
+                for r in recipients
+            ],
+            reporting_mta=details.get("reportingMTA", _LOCAL_IP),
+        )
+    else:
+        field = EVENT_TYPES[event_type][1]
+        setattr(event, field, msgspec.convert(details, _GENERIC[event_type]))
 
 
-def _destinations(state: ServerState, configuration_set: str | None, event_type: str) -> list[str]:
+def _plain_str(value: Any) -> str:
+    # Values taken from parsed headers are str subclasses (email.headerregistry).
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise TypeError(f"cannot encode {type(value).__name__} in an event record")
+
+
+def _wire(value: Any) -> Any:
+    """A struct's builtins with every timestamp in SES's millisecond ``Z`` form."""
+    if isinstance(value, datetime):
+        return iso_timestamp(value.timestamp())
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    return value
+
+
+def build_record(
+    state: ServerState,
+    message_doc: dict[str, Any],
+    event_type: str,
+    recipients: Sequence[str],
+    now: float,
+    details: dict[str, Any],
+) -> dict[str, Any]:
+    """The SES event record (as JSON-ready builtins) for a ``MatchingEventTypes`` value."""
+    event = m.SesEvent(
+        event_type=EVENT_TYPES[event_type][0], mail=_mail(state, message_doc, event_type)
+    )
+    _body(event, event_type, recipients, now, details)
+    record: dict[str, Any] = _wire(
+        msgspec.to_builtins(event, builtin_types=(datetime,), enc_hook=_plain_str)
+    )
+    if event.complaint is not None and event.complaint.complaint_sub_type is None:
+        # SES writes this one as null rather than leaving it out.
+        record["complaint"]["complaintSubType"] = None
+    return record
+
+
+def _destinations(
+    state: ServerState, configuration_set: str | None, event_type: str
+) -> list[dict[str, Any]]:
     if not configuration_set:
         return []
     config = state.store.get("configuration_set", configuration_set) or {}
-    names = []
-    for destination in config.get("EventDestinations") or []:
-        if destination.get("Enabled") is True and event_type in (
-            destination.get("MatchingEventTypes") or []
-        ):
-            names.append(str(destination.get("Name")))
-    return names
+    return [
+        destination
+        for destination in config.get("EventDestinations") or []
+        if destination.get("Enabled") is True
+        and event_type in (destination.get("MatchingEventTypes") or [])
+    ]
 
 
 def publish(
@@ -262,12 +339,11 @@ def publish(
     kind = normalize_type(event_type)
     if kind is None:
         raise ValueError(f"unknown event type {event_type!r}")
-    name, field = EVENT_TYPES[kind]
     now = state.clock()
-    record: dict[str, Any] = {"eventType": name, "mail": _mail(state, message_doc, kind)}
-    record[field] = _body(kind, recipients, now, details)
+    record = build_record(state, message_doc, kind, recipients, now, details)
     configuration_set = message_doc.get("ConfigurationSetName")
-    routed = _destinations(state, configuration_set, kind)
+    destinations = _destinations(state, configuration_set, kind)
+    routed = [str(destination.get("Name")) for destination in destinations]
     event_id = str(uuid.uuid4())
     doc: dict[str, Any] = {
         "Id": event_id,
@@ -284,9 +360,13 @@ def publish(
     prefix = f"{time.monotonic_ns():020d}-{event_id}"
     with state.store.transaction():
         state.store.put(EVENT_KIND, prefix, doc)
-        for destination in routed:
-            copy = {**doc, "Destination": destination, "Destinations": [destination]}
-            state.store.put(EVENT_KIND, f"{prefix}/{destination}", copy)
+        for name in routed:
+            copy = {**doc, "Destination": name, "Destinations": [name]}
+            state.store.put(EVENT_KIND, f"{prefix}/{name}", copy)
+    for target in destinations:
+        topic_arn = (target.get("SnsDestination") or {}).get("TopicArn")
+        if topic_arn:
+            sns.publish(state, str(topic_arn), record)
     return doc
 
 

@@ -1,0 +1,167 @@
+"""One call as a plan of steps: the whole policy, with no I/O in it.
+
+``call_plan`` is a generator. It validates and serializes the request, then
+for each attempt asks for credentials, signs, and yields :class:`Send`; it
+yields :class:`Sleep` between attempts. The driver (``aws_ses._drivers``)
+performs each step, the blocking or the asyncio way, and sends the outcome
+back in (or throws the transport's error in). Retries, the circuit breaker,
+the deadline and every error's ``maybe_sent`` / ``retryable`` are decided
+here, once, for both clients.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+from aws_ses._metadata import ResponseMetadata
+from aws_ses._parse import parse_response, request_id_of
+from aws_ses.errors import SesError, SesTimeoutError
+from aws_ses.resilience.classify import SEND_OPERATIONS, Kind, classify, counts_against_breaker
+from aws_ses.resilience.retry import NO_RETRY_REFUND
+
+if TYPE_CHECKING:
+    from aws_ses._core import ClientCore
+    from aws_ses.auth.credentials import Credentials
+
+__all__ = ["NEED_CREDENTIALS", "Plan", "Send", "Sleep", "call_plan"]
+
+
+@dataclass(slots=True)
+class Send:
+    """Send this request; the driver answers with the ``HttpResponse``."""
+
+    request: HttpRequest
+    timeout: Timeout
+
+
+@dataclass(slots=True)
+class Sleep:
+    """Wait this many seconds (the driver answers None)."""
+
+    seconds: float
+
+
+class _NeedCredentials:
+    """Load (or refresh) credentials; the driver answers with ``Credentials``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NEED_CREDENTIALS"
+
+
+NEED_CREDENTIALS: Final = _NeedCredentials()
+
+Step = Send | Sleep | _NeedCredentials
+Plan = Generator[Step, Any, Any]
+
+
+def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
+    """The plan for one call of operation ``name`` (snake_case) with wire-named params."""
+    op, base, endpoint = core.build(name, params)  # raises before any I/O on bad input
+    policy = core.retry
+    runtime = core.runtime
+    breaker = core.breaker
+    is_send = name in SEND_OPERATIONS
+    max_attempts = policy.max_attempts
+    deadline = core.config.deadline
+    started = runtime.monotonic() if deadline is not None else 0.0
+    base.headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
+    maybe_sent = False  # across attempts: may any of them have reached SES?
+    attempt = last_cost = 0
+    while True:
+        attempt += 1
+        timeout = core.timeout
+        if deadline is not None:
+            remaining = deadline - (runtime.monotonic() - started)
+            if remaining <= 0:
+                raise _deadline_error(name, deadline, attempt - 1, maybe_sent)
+            timeout = Timeout(
+                connect=min(timeout.connect, remaining), read=min(timeout.read, remaining)
+            )
+        if breaker is not None:
+            try:
+                breaker.check()
+            except SesError as exc:
+                exc.attempts, exc.maybe_sent = attempt - 1, maybe_sent
+                raise
+        adaptive = policy.adaptive
+        if adaptive is not None:
+            wait = adaptive.delay()
+            if wait > 0:
+                yield Sleep(wait)
+        # Each attempt is its own request, signed afresh (a retry must not
+        # reuse a stale date or signature).
+        headers = dict(base.headers)
+        headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+        request = HttpRequest(base.method, base.url, headers, base.body)
+        credentials: Credentials = yield NEED_CREDENTIALS
+        core.sign(request, credentials, endpoint)
+        response: HttpResponse | None = None
+        try:
+            response = yield Send(request, timeout)
+            result = parse_response(op, response)
+        except SesError as exc:
+            error = exc
+        except GeneratorExit:  # the caller gave up mid-attempt (cancelled)
+            if breaker is not None:
+                breaker.release_probe()
+            raise
+        else:
+            if breaker is not None:
+                breaker.record(False)
+            if adaptive is not None:
+                adaptive.update(throttled=False)
+            policy.quota.release(NO_RETRY_REFUND if attempt == 1 else last_cost)
+            _attach_metadata(result, response, attempt)
+            return result
+        kind, this_maybe_sent = classify(error)
+        maybe_sent = maybe_sent or this_maybe_sent
+        if breaker is not None:
+            breaker.record(counts_against_breaker(error))
+        if adaptive is not None:
+            adaptive.update(throttled=kind is Kind.THROTTLE)
+        ambiguous = is_send and maybe_sent
+        error.maybe_sent = maybe_sent
+        error.attempts = attempt
+        error.retryable = kind is not Kind.FATAL and not ambiguous
+        if (
+            kind is Kind.FATAL
+            or attempt >= max_attempts
+            or (ambiguous and not policy.retry_ambiguous_sends)
+        ):
+            raise error
+        last_cost = policy.quota.acquire(kind)
+        if not last_cost:
+            raise error  # the retry quota is spent: the service is struggling
+        delay = policy.delay(attempt, kind, response.headers if response is not None else None)
+        if deadline is not None and runtime.monotonic() - started + delay >= deadline:
+            raise _deadline_error(name, deadline, attempt, maybe_sent) from error
+        core.log_retry(name, attempt, delay, error)
+        yield Sleep(delay)
+
+
+def _attach_metadata(result: Any, response: HttpResponse, attempt: int) -> None:
+    if result is None:
+        return
+    result.response_metadata = ResponseMetadata(
+        request_id=request_id_of(response),
+        http_status_code=response.status,
+        retry_attempts=attempt - 1,
+        http_headers=response.headers,
+    )
+
+
+def _deadline_error(name: str, deadline: float, attempts: int, maybe_sent: bool) -> SesTimeoutError:
+    error = SesTimeoutError(
+        f"{name} did not complete within its deadline of {deadline:g}s "
+        f"({attempts} attempt{'s' if attempts != 1 else ''})",
+        sent=maybe_sent,
+    )
+    error.attempts = attempts
+    error.retryable = False
+    return error

@@ -1,0 +1,29 @@
+"""Time and chance, injectable: what the call pipeline asks of the world.
+
+Production uses the real clock, sleep and random; tests pass a
+:class:`Runtime` with a fake clock and seeded randomness
+(``SesConfig(runtime=...)``), so retry delays and breaker timing are exact.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_RUNTIME", "Runtime"]
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """``monotonic()`` seconds, blocking ``sleep``, asyncio ``asleep`` (None:
+    ``asyncio.sleep``), and ``random()`` in [0, 1)."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    asleep: Callable[[float], Awaitable[None]] | None = None
+    random: Callable[[], float] = _random.random
+
+
+DEFAULT_RUNTIME = Runtime()

@@ -1,0 +1,1 @@
+"""Django integration; import the submodules (``aws_ses.contrib.django.events``) directly."""
