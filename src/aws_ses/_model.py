@@ -61,6 +61,8 @@ class Shape:
     min: int | None = None
     max: int | None = None
     sensitive: bool = False
+    # The model's regular expression for a string, matched against the whole value.
+    pattern: str | None = None
     # Filled lazily: wire name and Python name -> Member, for structures.
     _index: dict[str, Member] = field(default_factory=dict, compare=False, repr=False)
 
@@ -108,7 +110,7 @@ def shape(name: str) -> Shape:
     if found is None:
         from aws_ses._generated.model import SHAPES
 
-        kind, members, required, member, key, value, enum, lo, hi, sensitive = SHAPES[name]
+        kind, members, required, member, key, value, enum, lo, hi, sensitive, pattern = SHAPES[name]
         found = Shape(
             name,
             kind,
@@ -121,6 +123,7 @@ def shape(name: str) -> Shape:
             min=lo,
             max=hi,
             sensitive=sensitive,
+            pattern=pattern,
         )
         _shapes[name] = found
     return found
