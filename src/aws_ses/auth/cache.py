@@ -10,8 +10,8 @@ Rules, for credentials that expire:
   WARNING), once they have expired the failure is raised;
 * static stability: for providers that ask for it (IMDS), expired keys keep
   being used, with a WARNING, while the refresh is retried;
-* after a refresh that failed, or one that brought keys already inside the
-  advisory window, the next try waits a back-off (5 s, doubling to 5 min), so an
+* after a refresh that failed, or one that brought keys already expired or
+  inside the advisory window, the next try waits a back-off (5 s, doubling to 5 min), so an
   outage is not hammered by every call.
 
 However many threads or tasks ask at once, one fetch runs. The sync
@@ -164,11 +164,14 @@ class CredentialCache:
         now = self._clock()
         self._credentials = creds
         expiry = _expiry(creds)
-        if expiry is not None and expiry - now <= self._advisory:
-            # Already inside the window: use them, but do not fetch again at once.
+        left = None if expiry is None else expiry - now
+        if left is not None and (left <= timedelta(0) or self._mandatory < left <= self._advisory):
+            # Arrived expired (static stability) or inside the advisory window:
+            # use them, but do not fetch again at once. (Keys arriving inside
+            # the mandatory window are fetched again at the next call.)
             self._failures += 1
             self._retry_at = now + self._backoff()
-            if expiry <= now:
+            if left <= timedelta(0):
                 logger.warning(
                     "credentials from %s have already expired; using them and retrying "
                     "the refresh later",
