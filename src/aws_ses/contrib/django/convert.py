@@ -265,9 +265,11 @@ def to_send_email(message: Any, defaults: MessageDefaults) -> SesSend:
         builder.configuration_set(configuration_set)
     if tags:
         builder.tags(tags)
-    params = builder.build()
+    params: dict[str, Any] = builder.build()
     if defaults.from_arn:
-        params["FromEmailAddressIdentityArn"] = defaults.from_arn
+        # The builder's output is sealed (validated and encoded); a copy is a
+        # plain dict that the client validates again with the added member.
+        params = {**params, "FromEmailAddressIdentityArn": defaults.from_arn}
     return SesSend(params, "raw" if inline else "simple")
 
 
