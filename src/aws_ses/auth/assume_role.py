@@ -17,11 +17,15 @@ the serial, it returns the current code), otherwise it is a clear error.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, select_profile, value

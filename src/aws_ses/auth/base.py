@@ -12,11 +12,15 @@ the chain uses the reasons to say why every provider declined.
 
 from __future__ import annotations
 
-import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .credentials import Credentials

@@ -22,11 +22,16 @@ loop never blocks. Both may be used on the same cache.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .base import AsyncCredentialProvider, CredentialProvider

@@ -11,7 +11,6 @@ rotates it) or else ``AWS_CONTAINER_AUTHORIZATION_TOKEN``.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import json
 from collections.abc import Mapping
@@ -20,6 +19,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, parse_timestamp

@@ -11,7 +11,6 @@ TLS context, slow to build, is kept for the next fetch).
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import AsyncIterator, Generator
@@ -20,6 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import SesTransportError
 

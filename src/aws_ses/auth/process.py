@@ -11,11 +11,16 @@ loop never waits for fork/exec, and kills the child if the call is cancelled.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shlex
 import subprocess
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, parse_timestamp, select_profile, value

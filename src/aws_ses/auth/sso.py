@@ -15,7 +15,6 @@ refreshed. The token then buys role credentials from the portal's
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -29,6 +28,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, parse_timestamp, select_profile, value
