@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import threading
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -24,7 +22,7 @@ from aws_ses._version import __version__
 from aws_ses.auth.credentials import Credentials
 from aws_ses.config import SesConfig
 from aws_ses.endpoints import ResolvedEndpoint, resolve_endpoint
-from aws_ses.errors import CredentialsError, SesError, SesValidationError
+from aws_ses.errors import SesError, SesValidationError
 from aws_ses.resilience.breaker import CircuitBreaker, breaker_for
 from aws_ses.resilience.retry import RetryPolicy
 from aws_ses.signing import SigV4Signer
@@ -37,8 +35,6 @@ __all__ = ["ClientCore"]
 
 logger = logging.getLogger("aws_ses.ratelimit")
 
-# Credentials this close to expiry are loaded again before the next call.
-_EXPIRY_MARGIN = timedelta(minutes=5)
 _DEFAULT_MAX_ATTEMPTS = 3
 
 
@@ -92,7 +88,6 @@ class ClientCore:
 
     __slots__ = (
         "_credentials",
-        "_lock",
         "_provider",
         "_sigv4a",
         "breaker",
@@ -109,6 +104,7 @@ class ClientCore:
     )
 
     def __init__(self, config: SesConfig, shared: SharedState | None = None) -> None:
+        from aws_ses.auth.cache import CredentialCache
         from aws_ses.auth.providers import StaticCredentialProvider, default_chain, resolve_region
 
         if config.endpoint_url is None:
@@ -134,15 +130,17 @@ class ClientCore:
         self.host = urlsplit(self.endpoint.url).hostname or ""
         self.signer = SigV4Signer(self.endpoint.signing_name)
         self._sigv4a: Any = None
+        # Providers are only built here; nothing is loaded until the first call.
         creds = config.credentials
         if creds is None:
-            self._provider: Any = default_chain(profile=config.profile)
+            self._provider: Any = default_chain(
+                profile=config.profile, mfa_token_provider=config.mfa_token_provider
+            )
         elif isinstance(creds, Credentials):
             self._provider = StaticCredentialProvider(creds)
         else:
             self._provider = creds
-        self._credentials: Credentials | None = None
-        self._lock = threading.Lock()
+        self._credentials = CredentialCache(self._provider)
         self.timeout = Timeout(connect=config.connect_timeout, read=config.timeout)
         agent = f"aws-ses/{__version__} python/{platform.python_version()}"
         self.user_agent = f"{agent} {config.user_agent_extra}" if config.user_agent_extra else agent
@@ -177,41 +175,14 @@ class ClientCore:
 
     # ------------------------------------------------------------ credentials
 
-    def _fresh(self) -> Credentials | None:
-        creds = self._credentials
-        if creds is not None and (
-            creds.expiration is None or creds.expiration - _EXPIRY_MARGIN > datetime.now(UTC)
-        ):
-            return creds
-        return None
-
     def credentials(self) -> Credentials:
-        """Current credentials, loaded on first use and again near their expiry."""
-        creds = self._fresh()
-        if creds is not None:
-            return creds
-        with self._lock:
-            loaded = self._provider.load()
-            if not isinstance(loaded, Credentials):
-                raise CredentialsError("no credentials found")
-            self._credentials = loaded
-            return loaded
+        """Current credentials: loaded on first use, refreshed before they expire
+        (see :class:`aws_ses.auth.CredentialCache`)."""
+        return self._credentials.get()
 
     async def acredentials(self) -> Credentials:
-        """The same, for the async client."""
-        creds = self._fresh()
-        if creds is not None:
-            return creds
-        aload = getattr(self._provider, "aload", None)
-        if aload is None:
-            import asyncio
-
-            return await asyncio.to_thread(self.credentials)
-        loaded = await aload()
-        if not isinstance(loaded, Credentials):
-            raise CredentialsError("no credentials found")
-        self._credentials = loaded
-        return loaded
+        """The same without blocking the event loop while loading."""
+        return await self._credentials.aget()
 
     # ------------------------------------------------------------ one call
 

@@ -95,6 +95,9 @@ class SesConfig:
     hooks: Mapping[str, Sequence[Callable[..., Any]]] | None = None
     # Clock, sleep and randomness for the pipeline (tests inject fakes).
     runtime: Runtime | None = None
+    # Called with an assume-role profile's mfa_serial; returns the current MFA
+    # code (a coroutine function works with the async client).
+    mfa_token_provider: Callable[[str], Any] | None = None
 
     def __post_init__(self) -> None:
         if self.region is not None and (

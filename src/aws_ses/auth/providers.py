@@ -1,67 +1,62 @@
-"""Credential providers, the chain that walks them, and region resolution.
+"""The simple providers, the chain that walks providers, and region resolution.
 
-A provider answers one question, "are credentials configured *here*?":
-``load()`` returns them, returns None when its source is simply not set up
-(so the chain moves on), and raises :class:`CredentialsError` when its source
-is set up but broken (an access key without a secret): silently falling
-through to another source would sign with credentials nobody meant to use.
-
-Web identity, SSO, ``credential_process``, assume-role, container and IMDS
-providers slot into the same protocol; refresh and caching wrap a provider
-rather than living inside one.
+A provider answers one question, "are credentials configured *here*?" (see
+:mod:`aws_ses.auth.base`). This module holds the providers that only read the
+environment or the shared files, :class:`CredentialChain`, the default chain
+in botocore's order, and :func:`resolve_region`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    from ._aio import asyncio
 
 from ..errors import CredentialsError
-from .credentials import Credentials
-from .profiles import (
-    Section,
-    _environ,
-    _get,
-    chosen_profile,
-    load_shared_files,
+from .base import (
+    AsyncCredentialProvider,
+    CredentialProvider,
+    Declined,
+    Outcome,
+    Provider,
+    no_profile,
+    parse_timestamp,
+    select_profile,
+    value,
 )
+from .credentials import Credentials
+from .profiles import Section, SharedFiles, _environ, _get, chosen_profile, load_shared_files
+
+if TYPE_CHECKING:
+    from aws_ses.transport.base import AsyncTransport, Transport
+
+    from .assume_role import MfaTokenProvider
+    from .http import HttpClient
 
 __all__ = [
+    "AsyncCredentialProvider",
+    "ConfigFileCredentialProvider",
     "CredentialChain",
     "CredentialProvider",
     "EnvironmentCredentialProvider",
+    "SharedCredentialsFileProvider",
     "SharedFilesCredentialProvider",
     "StaticCredentialProvider",
     "default_chain",
+    "profile_providers",
     "resolve_region",
 ]
 
 logger = logging.getLogger("aws_ses.auth")
 
 
-@runtime_checkable
-class CredentialProvider(Protocol):
-    """One place credentials may come from.
-
-    ``name`` is short and stable (``"environment"``); it becomes the
-    ``source`` of the credentials the chain returns. ``load()`` returns
-    credentials, None when this source is not configured, or raises
-    :class:`CredentialsError` when it is configured but unusable. Messages
-    must never contain a secret.
-    """
-
-    # A read-only property so implementations may use a plain class
-    # attribute, an instance attribute or a property.
-    @property
-    def name(self) -> str: ...
-
-    def load(self) -> Credentials | None: ...
-
-
-class StaticCredentialProvider:
+class StaticCredentialProvider(Provider):
     """Credentials given in code."""
 
     name = "explicit"
@@ -71,6 +66,12 @@ class StaticCredentialProvider:
             raise TypeError("credentials must be a Credentials instance")
         self._credentials = credentials
 
+    def attempt(self) -> Credentials:
+        return self._credentials
+
+    async def aattempt(self) -> Credentials:
+        return self._credentials
+
     def load(self) -> Credentials:
         return self._credentials
 
@@ -78,19 +79,7 @@ class StaticCredentialProvider:
         return f"StaticCredentialProvider({self._credentials!r})"
 
 
-def _parse_expiration(raw: str, variable: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError:
-        pass
-    else:
-        # A timestamp without an offset is taken as UTC, as AWS writes them.
-        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    # Raised outside the except block so no chained exception rides along.
-    raise CredentialsError(f"{variable} is not an ISO 8601 timestamp")
-
-
-class EnvironmentCredentialProvider:
+class EnvironmentCredentialProvider(Provider):
     """``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and friends.
 
     ``AWS_SESSION_TOKEN`` is preferred to the legacy ``AWS_SECURITY_TOKEN``;
@@ -107,12 +96,12 @@ class EnvironmentCredentialProvider:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self._env = env
 
-    def load(self) -> Credentials | None:
+    def attempt(self) -> Outcome:
         env = _environ(self._env)
         access_key = _get(env, "AWS_ACCESS_KEY_ID")
         secret_key = _get(env, "AWS_SECRET_ACCESS_KEY")
         if access_key is None and secret_key is None:
-            return None
+            return Declined("AWS_ACCESS_KEY_ID is not set")
         if access_key is None:
             raise CredentialsError("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not")
         if secret_key is None:
@@ -120,26 +109,20 @@ class EnvironmentCredentialProvider:
         token = _get(env, "AWS_SESSION_TOKEN") or _get(env, "AWS_SECURITY_TOKEN")
         raw_expiry = _get(env, "AWS_CREDENTIAL_EXPIRATION")
         expiration = (
-            None
-            if raw_expiry is None
-            else _parse_expiration(raw_expiry, "AWS_CREDENTIAL_EXPIRATION")
+            None if raw_expiry is None else parse_timestamp(raw_expiry, "AWS_CREDENTIAL_EXPIRATION")
         )
         return Credentials(access_key, secret_key, token, expiration=expiration, source=self.name)
+
+    async def aattempt(self) -> Outcome:
+        return self.attempt()  # no I/O
 
     def __repr__(self) -> str:
         return "EnvironmentCredentialProvider()"
 
 
-def _value(section: Section, key: str) -> str | None:
-    value = section.get(key)
-    if not isinstance(value, str):  # absent, or an indented sub-section
-        return None
-    return value.strip() or None
-
-
 def _from_section(section: Section, profile: str, path: Path, source: str) -> Credentials | None:
-    access_key = _value(section, "aws_access_key_id")
-    secret_key = _value(section, "aws_secret_access_key")
+    access_key = value(section, "aws_access_key_id")
+    secret_key = value(section, "aws_secret_access_key")
     if access_key is None and secret_key is None:
         return None
     where = f"profile {profile!r} in {path}"
@@ -147,11 +130,11 @@ def _from_section(section: Section, profile: str, path: Path, source: str) -> Cr
         raise CredentialsError(f"{where} sets aws_secret_access_key but not aws_access_key_id")
     if secret_key is None:
         raise CredentialsError(f"{where} sets aws_access_key_id but not aws_secret_access_key")
-    token = _value(section, "aws_session_token") or _value(section, "aws_security_token")
+    token = value(section, "aws_session_token") or value(section, "aws_security_token")
     return Credentials(access_key, secret_key, token, source=source)
 
 
-class SharedFilesCredentialProvider:
+class SharedFilesCredentialProvider(Provider):
     """Static keys from a profile in the shared credentials and config files.
 
     The profile is ``profile`` if given, else ``AWS_PROFILE``, else
@@ -161,44 +144,58 @@ class SharedFilesCredentialProvider:
     asked for (argument or environment) must exist; an absent ``default``
     profile that nobody asked for just means "not configured here".
 
-    The files are read at each ``load()``.
+    The default chain uses the two halves, :class:`SharedCredentialsFileProvider`
+    and :class:`ConfigFileCredentialProvider`, with ``credential_process``
+    between them, as botocore does. The files are read at each ``load()``.
     """
 
     name = "shared-files"
+    _which: tuple[str, ...] = ("credentials", "config")
 
     def __init__(self, profile: str | None = None, env: Mapping[str, str] | None = None) -> None:
         self._profile = profile or None
         self._env = env
 
-    def load(self) -> Credentials | None:
+    def attempt(self) -> Outcome:
         env = _environ(self._env)
-        asked = self._profile or chosen_profile(env)
-        profile = asked or "default"
         files = load_shared_files(env)
-        if not files.has_profile(profile):
-            if asked is not None:
-                raise CredentialsError(
-                    f"profile {profile!r} not found in "
-                    f"{files.credentials_path} or {files.config_path}"
-                )
+        profile, section = select_profile(files, self._profile, env)
+        if section is None:
             logger.debug("no default profile in the AWS shared files")
-            return None
-        for path, profiles in (
-            (files.credentials_path, files.credentials),
-            (files.config_path, files.config),
-        ):
-            section = profiles.get(profile)
-            if section is None:
+            return no_profile(profile)
+        places: dict[str, tuple[Path, dict[str, Section]]] = {
+            "credentials": (files.credentials_path, files.credentials),
+            "config": (files.config_path, files.config),
+        }
+        for which in self._which:
+            path, profiles = places[which]
+            found = profiles.get(profile)
+            if found is None:
                 continue
-            credentials = _from_section(section, profile, path, self.name)
+            credentials = _from_section(found, profile, path, self.name)
             if credentials is not None:
                 logger.debug("profile %r: static keys from %s", profile, path)
                 return credentials
         logger.debug("profile %r has no static keys", profile)
-        return None
+        where = " or ".join(str(places[which][0]) for which in self._which)
+        return Declined(f"profile {profile!r} has no aws_access_key_id in {where}")
 
     def __repr__(self) -> str:
-        return f"SharedFilesCredentialProvider(profile={self._profile!r})"
+        return f"{type(self).__name__}(profile={self._profile!r})"
+
+
+class SharedCredentialsFileProvider(SharedFilesCredentialProvider):
+    """Static keys from the shared credentials file only."""
+
+    name = "shared-credentials-file"
+    _which = ("credentials",)
+
+
+class ConfigFileCredentialProvider(SharedFilesCredentialProvider):
+    """Static keys from the shared config file only."""
+
+    name = "config-file"
+    _which = ("config",)
 
 
 def _with_source(credentials: Credentials, source: str) -> Credentials:
@@ -214,13 +211,16 @@ def _with_source(credentials: Credentials, source: str) -> Credentials:
     )
 
 
-class CredentialChain:
+class CredentialChain(Provider):
     """Providers tried in order; the first to return credentials wins.
 
     The credentials come back with ``source`` set to the winning provider's
     name. A provider that raises stops the walk (its source is configured but
-    broken). When none has credentials, :class:`CredentialsError` lists the
-    providers tried. A chain is itself a provider and may be nested.
+    broken): the error then names every provider tried before it and why
+    each declined. When none has credentials, :class:`CredentialsError` lists
+    every provider and its reason. A chain is itself a provider and may be
+    nested. ``aload()`` awaits each provider's ``aload()`` (a provider with
+    only ``load()`` runs in a worker thread), so it never blocks the loop.
     """
 
     name = "chain"
@@ -229,42 +229,198 @@ class CredentialChain:
         self._providers = tuple(providers)
         if not self._providers:
             raise ValueError("a CredentialChain needs at least one provider")
+        self._winner: CredentialProvider | None = None
 
     @property
     def providers(self) -> tuple[CredentialProvider, ...]:
         return self._providers
 
-    def load(self) -> Credentials:
-        for provider in self._providers:
-            credentials = provider.load()
-            if credentials is None:
-                logger.debug("no credentials from %s", provider.name)
-                continue
+    @property
+    def static_stability(self) -> bool:
+        """Whether the last winner's credentials may be used past their expiry."""
+        return bool(getattr(self._winner, "static_stability", False))
+
+    def _accept(self, provider: CredentialProvider, outcome: object) -> Credentials | str:
+        if isinstance(outcome, Credentials):
             logger.debug("credentials supplied by %s", provider.name)
+            self._winner = provider
             if isinstance(provider, CredentialChain):
-                return credentials  # keep the inner chain's attribution
-            return _with_source(credentials, provider.name)
-        tried = ", ".join(provider.name for provider in self._providers)
-        raise CredentialsError(f"no AWS credentials found (tried: {tried})")
+                return outcome  # keep the inner chain's attribution
+            return _with_source(outcome, provider.name)
+        logger.debug("no credentials from %s", provider.name)
+        if isinstance(outcome, Declined):
+            return outcome.reason
+        return "not configured"
+
+    def _fail(self, tried: list[str], provider: CredentialProvider, exc: CredentialsError) -> None:
+        if not tried:
+            raise exc
+        earlier = "; ".join(tried)
+        raise CredentialsError(
+            f"{provider.name}: {exc.message} (tried before it: {earlier})",
+            code=exc.code,
+            status=exc.status,
+        ) from None
+
+    def attempt(self) -> Outcome:
+        tried: list[str] = []
+        for provider in self._providers:
+            try:
+                outcome: object = (
+                    provider.attempt() if isinstance(provider, Provider) else provider.load()
+                )
+            except CredentialsError as exc:
+                self._fail(tried, provider, exc)
+                raise
+            result = self._accept(provider, outcome)
+            if isinstance(result, Credentials):
+                return result
+            tried.append(f"{provider.name}: {result}")
+        return Declined("; ".join(tried))
+
+    async def aattempt(self) -> Outcome:
+        tried: list[str] = []
+        for provider in self._providers:
+            try:
+                if isinstance(provider, Provider):
+                    outcome: object = await provider.aattempt()
+                elif isinstance(provider, AsyncCredentialProvider):
+                    outcome = await provider.aload()
+                else:
+                    outcome = await asyncio.to_thread(provider.load)
+            except CredentialsError as exc:
+                self._fail(tried, provider, exc)
+                raise
+            result = self._accept(provider, outcome)
+            if isinstance(result, Credentials):
+                return result
+            tried.append(f"{provider.name}: {result}")
+        return Declined("; ".join(tried))
+
+    def _nothing(self, outcome: Declined) -> CredentialsError:
+        return CredentialsError(f"no AWS credentials found (tried: {outcome.reason})")
+
+    def load(self) -> Credentials:
+        outcome = self.attempt()
+        if isinstance(outcome, Declined):
+            raise self._nothing(outcome)
+        return outcome
+
+    async def aload(self) -> Credentials:
+        outcome = await self.aattempt()
+        if isinstance(outcome, Declined):
+            raise self._nothing(outcome)
+        return outcome
 
     def __repr__(self) -> str:
         return f"CredentialChain({[provider.name for provider in self._providers]!r})"
 
 
+class _DefaultChain(CredentialChain):
+    """The default chain, which also insists that ``AWS_PROFILE`` names a
+    profile that exists, even when environment keys would win: botocore
+    refuses a session whose profile is missing, and so do we."""
+
+    def __init__(
+        self, providers: Iterable[CredentialProvider], env: Mapping[str, str] | None
+    ) -> None:
+        super().__init__(providers)
+        self._env = env
+
+    def _check_profile(self) -> None:
+        env = _environ(self._env)
+        if chosen_profile(env) is not None:
+            select_profile(load_shared_files(env), None, env)  # raises if missing
+
+    def attempt(self) -> Outcome:
+        self._check_profile()
+        return super().attempt()
+
+    async def aattempt(self) -> Outcome:
+        if chosen_profile(_environ(self._env)) is not None:
+            await asyncio.to_thread(self._check_profile)
+        return await super().aattempt()
+
+
+def profile_providers(
+    profile: str | None,
+    env: Mapping[str, str] | None,
+    *,
+    transport: Transport | None = None,
+    async_transport: AsyncTransport | None = None,
+    web_identity_environment: bool = True,
+) -> list[CredentialProvider]:
+    """The providers that read a profile, in chain order (no assume-role).
+
+    Used for a ``source_profile`` too, where ``web_identity_environment=False``
+    keeps ``AWS_WEB_IDENTITY_TOKEN_FILE`` from standing in for the profile's keys.
+    """
+    from .process import ProcessCredentialProvider
+    from .sso import SsoCredentialProvider
+    from .web_identity import WebIdentityCredentialProvider
+
+    t, at = transport, async_transport
+    return [
+        WebIdentityCredentialProvider(
+            profile, env, use_environment=web_identity_environment, transport=t, async_transport=at
+        ),
+        SsoCredentialProvider(profile, env, transport=t, async_transport=at),
+        SharedCredentialsFileProvider(profile, env),
+        ProcessCredentialProvider(profile, env),
+        ConfigFileCredentialProvider(profile, env),
+    ]
+
+
 def default_chain(
-    profile: str | None = None, env: Mapping[str, str] | None = None
+    profile: str | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    transport: Transport | None = None,
+    async_transport: AsyncTransport | None = None,
+    mfa_token_provider: MfaTokenProvider | None = None,
 ) -> CredentialChain:
-    """The standard chain: environment, then the shared files.
+    """The standard chain, in botocore's order.
+
+    environment, assume-role, web identity, SSO, shared credentials file,
+    ``credential_process``, shared config file, container, IMDS.
 
     With an explicit ``profile`` the environment provider is left out, as in
     botocore: naming a profile in code means "use that profile", and keys
     lingering in the environment must not override it. ``AWS_PROFILE`` does
     not count as explicit, so environment keys still win over it.
+    ``transport``/``async_transport`` carry the HTTP of the STS, SSO,
+    container and IMDS providers (tests inject them).
     """
-    shared = SharedFilesCredentialProvider(profile, env)
+    from .assume_role import AssumeRoleCredentialProvider
+    from .container import ContainerCredentialProvider
+    from .imds import ImdsCredentialProvider
+
+    t, at = transport, async_transport
+    providers: list[CredentialProvider] = []
+    if not profile:
+        providers.append(EnvironmentCredentialProvider(env))
+    providers.append(
+        AssumeRoleCredentialProvider(
+            profile, env, mfa_token_provider=mfa_token_provider, transport=t, async_transport=at
+        )
+    )
+    providers += profile_providers(profile, env, transport=t, async_transport=at)
+    providers.append(ContainerCredentialProvider(env, transport=t, async_transport=at))
+    providers.append(ImdsCredentialProvider(env, profile=profile, transport=t, async_transport=at))
     if profile:
-        return CredentialChain([shared])
-    return CredentialChain([EnvironmentCredentialProvider(env), shared])
+        return CredentialChain(providers)  # the named profile is checked by its providers
+    return _DefaultChain(providers, env)
+
+
+def _region_from_files(
+    profile: str | None, env: Mapping[str, str]
+) -> tuple[str | None, SharedFiles]:
+    files = load_shared_files(env)
+    name, section = select_profile(files, profile, env)
+    region = None if section is None else value(section, "region")
+    if region is not None:
+        logger.debug("region from profile %r", name)
+    return region, files
 
 
 def resolve_region(
@@ -272,13 +428,18 @@ def resolve_region(
     *,
     profile: str | None = None,
     env: Mapping[str, str] | None = None,
+    imds: bool = False,
+    transport: Transport | None = None,
 ) -> str | None:
     """The region: ``explicit``, ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile's.
 
     The profile's ``region`` is taken from the merged shared files (the
-    credentials file wins, as in botocore). A profile that was asked for and
-    does not exist raises :class:`CredentialsError`; None means no region is
-    configured anywhere.
+    credentials file wins, as in botocore). With ``imds=True``, when none of
+    those gives a region, EC2 instance metadata is asked last (unless
+    ``AWS_EC2_METADATA_DISABLED``); it is off by default because it is a
+    network call of up to a few seconds off EC2. A profile that was asked for
+    and does not exist raises :class:`CredentialsError`; None means no region
+    is configured anywhere.
     """
     if explicit is not None and explicit.strip():
         return explicit.strip()
@@ -288,16 +449,21 @@ def resolve_region(
         if region is not None:
             logger.debug("region from %s", variable)
             return region
-    asked = profile or chosen_profile(e)
-    name = asked or "default"
-    files = load_shared_files(e)
-    if not files.has_profile(name):
-        if asked is not None:
-            raise CredentialsError(
-                f"profile {name!r} not found in {files.credentials_path} or {files.config_path}"
-            )
+    found, _ = _region_from_files(profile, e)
+    if found is not None or not imds:
+        return found
+    from .imds import InstanceMetadataClient, _settings, imds_disabled
+
+    if imds_disabled(e):
         return None
-    region = _value(files.profiles[name], "region")
+    client = InstanceMetadataClient(e, settings=_settings(e, profile), http=_http_for(transport))
+    region = client.region()
     if region is not None:
-        logger.debug("region from profile %r", name)
+        logger.debug("region from IMDS")
     return region
+
+
+def _http_for(transport: Transport | None) -> HttpClient:
+    from .http import HttpClient
+
+    return HttpClient(transport, trust_env=False)
