@@ -9,6 +9,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# Tests never reach EC2 instance metadata (169.254.169.254) by accident; the
+# IMDS tests serve their own on 127.0.0.1 and say so explicitly. Subprocesses
+# started by tests inherit this.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
 
 def _testdata_dir() -> Path:
     env = os.environ.get("AWS_SES_TESTDATA")

@@ -113,7 +113,11 @@ class ClientCore:
             if env_endpoint:
                 config = config.with_options(endpoint_url=env_endpoint)
         self.config = config
-        region = resolve_region(config.region, profile=config.profile)
+        # EC2 instance metadata is asked last, only when nothing else names a
+        # region and no endpoint URL was given (as botocore's region chain).
+        region = resolve_region(
+            config.region, profile=config.profile, imds=config.endpoint_url is None
+        )
         if region is None and config.endpoint_url is None:
             raise SesValidationError(
                 "region",

@@ -13,7 +13,15 @@ __all__ = ["SENSITIVE_HEADERS", "HttpRequest", "HttpResponse", "Timeout", "redac
 
 # Lower-case names of headers whose values are secrets or signatures.
 SENSITIVE_HEADERS = frozenset(
-    {"authorization", "x-amz-security-token", "x-amz-signature", "proxy-authorization", "cookie"}
+    {
+        "authorization",
+        "x-amz-security-token",
+        "x-amz-signature",
+        "proxy-authorization",
+        "cookie",
+        "x-amz-sso_bearer_token",
+        "x-aws-ec2-metadata-token",
+    }
 )
 
 
