@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["SENSITIVE_HEADERS", "HttpRequest", "HttpResponse", "Timeout", "redact_headers"]
+__all__ = [
+    "SENSITIVE_HEADERS",
+    "HttpRequest",
+    "HttpResponse",
+    "Timeout",
+    "redact_headers",
+    "redact_url",
+]
 
 # Lower-case names of headers whose values are secrets or signatures.
 SENSITIVE_HEADERS = frozenset(
@@ -30,7 +37,7 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: ("***" if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
 
 
-def _redact_url(url: str) -> str:
+def redact_url(url: str) -> str:
     # Presigned URLs carry the signature and token in the query.
     if "X-Amz-" not in url:
         return url
@@ -50,7 +57,7 @@ class HttpRequest:
 
     def __repr__(self) -> str:
         return (
-            f"HttpRequest(method={self.method!r}, url={_redact_url(self.url)!r}, "
+            f"HttpRequest(method={self.method!r}, url={redact_url(self.url)!r}, "
             f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
         )
 

@@ -39,13 +39,13 @@ from aws_ses._model import operation, shape
 from aws_ses._serialize import PreparedParams, prepared, to_wire
 from aws_ses.addresses import format_address
 from aws_ses.email_builder import (
-    _check_headers,
-    _check_tags,
-    _encode_header_value,
-    _expect,
-    _rule,
-    _tag_pairs,
+    apply_rule,
+    check_headers,
+    check_tags,
+    encode_header_value,
     encode_template_data,
+    expect_type,
+    tag_pairs,
 )
 from aws_ses.errors import (
     CircuitOpenError,
@@ -259,7 +259,7 @@ class BulkSend:
             raise SesValidationError("template", "a bulk send needs a template name")
         if not isinstance(self.template, str):
             raise SesValidationError("template", "expected a template name (str)")
-        _rule(_rules.check_name, self.template, "template")
+        apply_rule(_rules.check_name, self.template, "template")
         template: dict[str, Any] = {
             "TemplateName": self.template,
             "TemplateData": encode_template_data(
@@ -267,7 +267,7 @@ class BulkSend:
             ),
         }
         if self.headers:
-            template["Headers"] = _wire_headers(_check_headers(list(self.headers)))
+            template["Headers"] = _wire_headers(check_headers(list(self.headers)))
         raw: dict[str, Any] = {
             "FromEmailAddress": self.from_,  # "Name <addr>" keeps its display name
             "DefaultContent": {"Template": template},
@@ -275,7 +275,7 @@ class BulkSend:
         if self.reply_to:
             raw["ReplyToAddresses"] = list(self.reply_to)
         if self.default_tags:
-            raw["DefaultEmailTags"] = _prefixed("default_", partial(_check_tags, self.default_tags))
+            raw["DefaultEmailTags"] = _prefixed("default_", partial(check_tags, self.default_tags))
         if self.configuration_set is not None:
             raw["ConfigurationSetName"] = self.configuration_set
         if self.feedback_forwarding_email is not None:
@@ -317,7 +317,7 @@ _COMMON_NAMES = {
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+    return [{"Name": n, "Value": encode_header_value(v)} for n, v in headers]
 
 
 def _entry_wire(entry: BulkEntry) -> dict[str, Any]:
@@ -335,9 +335,9 @@ def _entry_wire(entry: BulkEntry) -> dict[str, Any]:
             }
         }
     if entry.tags:
-        out["ReplacementTags"] = _check_tags(dict(_tag_pairs(entry.tags)))
+        out["ReplacementTags"] = check_tags(dict(tag_pairs(entry.tags)))
     if entry.headers:
-        out["ReplacementHeaders"] = _wire_headers(_check_headers(list(entry.headers.items())))
+        out["ReplacementHeaders"] = _wire_headers(check_headers(list(entry.headers.items())))
     return out
 
 
@@ -569,19 +569,19 @@ class BulkEmailBuilder(Generic[R]):
         self._max_concurrency = 4
 
     def from_(self, email: str) -> BulkEmailBuilder[R]:
-        _expect(email, str, "from_")
+        expect_type(email, str, "from_")
         self._from = email
         return self
 
     def from_name(self, name: str, email: str) -> BulkEmailBuilder[R]:
         """The sender with a display name (RFC 2047-encoded when not ASCII)."""
-        _expect(name, str, "from_name.name")
-        _expect(email, str, "from_name.email")
+        expect_type(name, str, "from_name.name")
+        expect_type(email, str, "from_name.email")
         self._from = format_address(email, name, field="from_")
         return self
 
     def template(self, name: str) -> BulkEmailBuilder[R]:
-        _expect(name, str, "template")
+        expect_type(name, str, "template")
         self._template = name
         return self
 
@@ -591,12 +591,12 @@ class BulkEmailBuilder(Generic[R]):
         return self
 
     def configuration_set(self, name: str) -> BulkEmailBuilder[R]:
-        _expect(name, str, "configuration_set")
+        expect_type(name, str, "configuration_set")
         self._configuration_set = name
         return self
 
     def reply_to(self, email: str) -> BulkEmailBuilder[R]:
-        _expect(email, str, "reply_to")
+        expect_type(email, str, "reply_to")
         self._reply_to.append(email)
         return self
 
@@ -609,20 +609,20 @@ class BulkEmailBuilder(Generic[R]):
         return self
 
     def default_tag(self, name: str, value: str) -> BulkEmailBuilder[R]:
-        _expect(name, str, "default_tag.name")
-        _expect(value, str, "default_tag.value")
+        expect_type(name, str, "default_tag.name")
+        expect_type(value, str, "default_tag.value")
         self._default_tags[name] = value
         return self
 
     def header(self, name: str, value: str) -> BulkEmailBuilder[R]:
         """A header on every message (an entry's ``headers`` may replace it)."""
-        _expect(name, str, "header.name")
-        _expect(value, str, "header.value")
+        expect_type(name, str, "header.name")
+        expect_type(value, str, "header.value")
         self._headers.append((name, value))
         return self
 
     def feedback_forwarding_email(self, email: str) -> BulkEmailBuilder[R]:
-        _expect(email, str, "feedback_forwarding_email")
+        expect_type(email, str, "feedback_forwarding_email")
         self._feedback = email
         return self
 

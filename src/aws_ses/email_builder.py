@@ -99,7 +99,7 @@ def encode_template_data(data: Any, *, field: str = "template_data") -> str:
         raise SesValidationError(field, str(exc)) from None
 
 
-def _expect(value: Any, expected: type | tuple[type, ...], field: str) -> None:
+def expect_type(value: Any, expected: type | tuple[type, ...], field: str) -> None:
     """A builder argument of the wrong type, named as ``method.argument``."""
     if isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
         return
@@ -108,13 +108,13 @@ def _expect(value: Any, expected: type | tuple[type, ...], field: str) -> None:
     raise SesValidationError(field, f"expected {names}, got {type(value).__name__}")
 
 
-def _rule(check: Callable[[str], str | None], value: str, field: str) -> None:
+def apply_rule(check: Callable[[str], str | None], value: str, field: str) -> None:
     problem = check(value)
     if problem is not None:
         raise SesValidationError(field, problem)
 
 
-def _encode_header_value(value: str) -> str:
+def encode_header_value(value: str) -> str:
     """RFC 2047 for non-ASCII values, on one line (SES takes printable ASCII only)."""
     if value.isascii():
         return value
@@ -135,7 +135,7 @@ def _image_type(data: bytes) -> str | None:
     return None
 
 
-def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if len(headers) > MAX_CUSTOM_HEADERS:
         raise SesValidationError(
             "headers",
@@ -146,20 +146,20 @@ def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for name, value in headers:
         field = f"headers[{_key(name)}]"
-        _expect(name, str, field)
-        _expect(value, str, field)
-        _rule(_rules.check_header_name, name, field)
+        expect_type(name, str, field)
+        expect_type(value, str, field)
+        apply_rule(_rules.check_header_name, name, field)
         managed = _MANAGED_HEADERS.get(name.lower())
         if managed is not None:
             raise SesValidationError(field, f"is set by the builder; use {managed}")
         if name.lower() in _rules.SINGLE_HEADERS and name.lower() in seen:
             raise SesValidationError(field, "may appear only once")
         seen.add(name.lower())
-        _rule(_rules.check_text_line, value, field)
+        apply_rule(_rules.check_text_line, value, field)
         if not value:
             raise SesValidationError(field, "must not be empty")
-        encoded = _encode_header_value(value)
-        _rule(_rules.check_header_value, encoded, field)
+        encoded = encode_header_value(value)
+        apply_rule(_rules.check_header_value, encoded, field)
         if limit is not None and len(encoded) > limit:
             raise SesValidationError(
                 field,
@@ -176,13 +176,13 @@ def _key(name: object) -> str:
     return repr(name)
 
 
-def _check_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
+def check_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     for name, value in tags.items():
         field = f"tags[{_key(name)}]"
-        _expect(name, str, field)
-        _expect(value, str, field)
-        _rule(_rules.check_tag, name, field)
-        _rule(_rules.check_tag, value, field)
+        expect_type(name, str, field)
+        expect_type(value, str, field)
+        apply_rule(_rules.check_tag, name, field)
+        apply_rule(_rules.check_tag, value, field)
     return [{"Name": name, "Value": value} for name, value in tags.items()]
 
 
@@ -190,15 +190,15 @@ def _check_attachment(att: Any, field: str) -> None:
     """The header-like fields of one attachment, by the rules the serializer uses."""
     if not isinstance(att, Attachment):
         raise SesValidationError(field, f"expected an Attachment, got {type(att).__name__}")
-    _expect(att.filename, str, f"{field}.filename")
-    _rule(_rules.check_text_line, att.filename, f"{field}.filename")
-    _rule(_rules.check_content_type, att.resolved_content_type, f"{field}.content_type")
+    expect_type(att.filename, str, f"{field}.filename")
+    apply_rule(_rules.check_text_line, att.filename, f"{field}.filename")
+    apply_rule(_rules.check_content_type, att.resolved_content_type, f"{field}.content_type")
     if att.description is not None:
-        _expect(att.description, str, f"{field}.description")
-        _rule(_rules.check_text_line, att.description, f"{field}.description")
+        expect_type(att.description, str, f"{field}.description")
+        apply_rule(_rules.check_text_line, att.description, f"{field}.description")
     if att.content_id is not None:
-        _expect(att.content_id, str, f"{field}.content_id")
-        _rule(_rules.check_content_id, att.content_id, f"{field}.content_id")
+        expect_type(att.content_id, str, f"{field}.content_id")
+        apply_rule(_rules.check_content_id, att.content_id, f"{field}.content_id")
     for name, sh in (("filename", "AttachmentFileName"), ("content_id", "AttachmentContentId")):
         value = getattr(att, name)
         limit = shape(sh).max
@@ -206,7 +206,7 @@ def _check_attachment(att: Any, field: str) -> None:
             raise SesValidationError(f"{field}.{name}", f"must be at most {limit} characters")
 
 
-def _tag_pairs(
+def tag_pairs(
     tags: Mapping[str, str] | Iterable[tuple[str, str] | Any],
 ) -> list[tuple[str, str]]:
     if isinstance(tags, Mapping):
@@ -274,19 +274,19 @@ class EmailBuilder(Generic[R]):
 
     def from_(self, email: str) -> EmailBuilder[R]:
         """The sender (a verified identity), e.g. ``"news@example.com"``."""
-        _expect(email, str, "from_")
+        expect_type(email, str, "from_")
         self._from = (None, email)
         return self
 
     def from_name(self, name: str, email: str) -> EmailBuilder[R]:
         """The sender with a display name; non-ASCII names are RFC 2047-encoded."""
-        _expect(name, str, "from_name.name")
-        _expect(email, str, "from_name.email")
+        expect_type(name, str, "from_name.name")
+        expect_type(email, str, "from_name.email")
         self._from = (name, email)
         return self
 
     def to(self, email: str) -> EmailBuilder[R]:
-        _expect(email, str, "to")
+        expect_type(email, str, "to")
         self._to.append(email)
         return self
 
@@ -295,7 +295,7 @@ class EmailBuilder(Generic[R]):
         return self
 
     def cc(self, email: str) -> EmailBuilder[R]:
-        _expect(email, str, "cc")
+        expect_type(email, str, "cc")
         self._cc.append(email)
         return self
 
@@ -304,7 +304,7 @@ class EmailBuilder(Generic[R]):
         return self
 
     def bcc(self, email: str) -> EmailBuilder[R]:
-        _expect(email, str, "bcc")
+        expect_type(email, str, "bcc")
         self._bcc.append(email)
         return self
 
@@ -313,7 +313,7 @@ class EmailBuilder(Generic[R]):
         return self
 
     def reply_to(self, email: str) -> EmailBuilder[R]:
-        _expect(email, str, "reply_to")
+        expect_type(email, str, "reply_to")
         self._reply_to.append(email)
         return self
 
@@ -324,32 +324,32 @@ class EmailBuilder(Generic[R]):
     # -------------------------------------------------------------- content
 
     def subject(self, subject: str) -> EmailBuilder[R]:
-        _expect(subject, str, "subject")
+        expect_type(subject, str, "subject")
         self._subject = subject
         return self
 
     def text_body(self, text: str) -> EmailBuilder[R]:
-        _expect(text, str, "text_body")
+        expect_type(text, str, "text_body")
         self._text = text
         return self
 
     def html_body(self, html: str) -> EmailBuilder[R]:
-        _expect(html, str, "html_body")
+        expect_type(html, str, "html_body")
         self._html = html
         return self
 
     def body(self, text: str, html: str) -> EmailBuilder[R]:
         """Both parts at once; mail clients show the HTML one when they can."""
-        _expect(text, str, "body.text")
-        _expect(html, str, "body.html")
+        expect_type(text, str, "body.text")
+        expect_type(html, str, "body.html")
         self._text = text
         self._html = html
         return self
 
     def template(self, name: str) -> EmailBuilder[R]:
         """Send the stored SES template ``name`` instead of a subject and body."""
-        _expect(name, str, "template")
-        _rule(_rules.check_name, name, "template")
+        expect_type(name, str, "template")
+        apply_rule(_rules.check_name, name, "template")
         self._template = name
         return self
 
@@ -360,25 +360,25 @@ class EmailBuilder(Generic[R]):
 
     def template_data_json(self, data: str | bytes) -> EmailBuilder[R]:
         """Template variables as JSON text; it must hold a JSON object."""
-        _expect(data, (str, bytes), "template_data_json")
+        expect_type(data, (str, bytes), "template_data_json")
         self._template_data = encode_template_data(data, field="template_data_json")
         return self
 
     def attachment(self, attachment: Attachment) -> EmailBuilder[R]:
-        _expect(attachment, Attachment, "attachment")
+        expect_type(attachment, Attachment, "attachment")
         self._attachments.append(attachment)
         return self
 
     def attach_file(self, path: str | os.PathLike[str]) -> EmailBuilder[R]:
         """Attach a file; its content type is guessed from its name."""
-        _expect(path, (str, os.PathLike), "attach_file")
+        expect_type(path, (str, os.PathLike), "attach_file")
         self._attachments.append(Attachment.from_path(path))
         return self
 
     def attach_bytes(self, filename: str, content_type: str, data: bytes) -> EmailBuilder[R]:
-        _expect(filename, str, "attach_bytes.filename")
-        _expect(content_type, str, "attach_bytes.content_type")
-        _expect(data, (bytes, bytearray, memoryview), "attach_bytes.data")
+        expect_type(filename, str, "attach_bytes.filename")
+        expect_type(content_type, str, "attach_bytes.content_type")
+        expect_type(data, (bytes, bytearray, memoryview), "attach_bytes.data")
         self._attachments.append(Attachment(filename, data, content_type=content_type))
         return self
 
@@ -396,12 +396,12 @@ class EmailBuilder(Generic[R]):
         comes from ``content_type``, else the file name, else the image's
         signature (PNG, JPEG, GIF, WebP).
         """
-        _expect(content_id, str, "inline_image.content_id")
-        _expect(data_or_path, (bytes, bytearray, memoryview, str, os.PathLike), "inline_image")
+        expect_type(content_id, str, "inline_image.content_id")
+        expect_type(data_or_path, (bytes, bytearray, memoryview, str, os.PathLike), "inline_image")
         if filename is not None:
-            _expect(filename, str, "inline_image.filename")
+            expect_type(filename, str, "inline_image.filename")
         if content_type is not None:
-            _expect(content_type, str, "inline_image.content_type")
+            expect_type(content_type, str, "inline_image.content_type")
         if isinstance(data_or_path, bytes | bytearray | memoryview):
             data = bytes(data_or_path)
             name = filename or content_id.strip("<>")
@@ -420,49 +420,49 @@ class EmailBuilder(Generic[R]):
 
     def header(self, name: str, value: str) -> EmailBuilder[R]:
         """A custom header (at most 15); non-ASCII values are RFC 2047-encoded."""
-        _expect(name, str, "header.name")
-        _expect(value, str, "header.value")
+        expect_type(name, str, "header.name")
+        expect_type(value, str, "header.value")
         self._headers.append((name, value))
         return self
 
     def raw(self, enabled: bool = True) -> EmailBuilder[R]:
         """Compose the MIME message here and send it as ``Raw`` content."""
-        _expect(enabled, bool, "raw")
+        expect_type(enabled, bool, "raw")
         self._raw = enabled
         return self
 
     # -------------------------------------------------------- configuration
 
     def configuration_set(self, name: str) -> EmailBuilder[R]:
-        _expect(name, str, "configuration_set")
-        _rule(_rules.check_name, name, "configuration_set")
+        expect_type(name, str, "configuration_set")
+        apply_rule(_rules.check_name, name, "configuration_set")
         self._configuration_set = name
         return self
 
     def feedback_forwarding_email(self, email: str) -> EmailBuilder[R]:
         """Where SES forwards bounces and complaints for this message."""
-        _expect(email, str, "feedback_forwarding_email")
+        expect_type(email, str, "feedback_forwarding_email")
         self._feedback = email
         return self
 
     def tag(self, name: str, value: str) -> EmailBuilder[R]:
         """A message tag for event publishing (a later tag of the same name wins)."""
-        _expect(name, str, "tag.name")
-        _expect(value, str, "tag.value")
+        expect_type(name, str, "tag.name")
+        expect_type(value, str, "tag.value")
         self._tags[name] = value
         return self
 
     def tags(self, tags: Mapping[str, str] | Iterable[tuple[str, str] | Any]) -> EmailBuilder[R]:
         """Several tags: a mapping, ``(name, value)`` pairs or ``MessageTag`` structs."""
-        for name, value in _tag_pairs(tags):
+        for name, value in tag_pairs(tags):
             self._tags[name] = value
         return self
 
     def list_management(self, contact_list: str, topic: str | None = None) -> EmailBuilder[R]:
         """Send as part of a contact list (and topic) so SES handles unsubscribes."""
-        _expect(contact_list, str, "list_management.contact_list")
+        expect_type(contact_list, str, "list_management.contact_list")
         if topic is not None:
-            _expect(topic, str, "list_management.topic")
+            expect_type(topic, str, "list_management.topic")
         self._list_management = (contact_list, topic)
         return self
 
@@ -491,8 +491,8 @@ class EmailBuilder(Generic[R]):
         if problem is not None:
             more = " (use send_bulk for more)" if count > MAX_RECIPIENTS else ""
             raise SesValidationError("to" if count == 0 else "destination", problem + more)
-        headers = _check_headers(self._headers)
-        tags = _check_tags(self._tags)
+        headers = check_headers(self._headers)
+        tags = check_tags(self._tags)
         has_body = self._text is not None or self._html is not None
         if self._template is not None and has_body:
             raise SesValidationError(
@@ -504,7 +504,7 @@ class EmailBuilder(Generic[R]):
             # SES would silently use the template's subject instead.
             raise SesValidationError("subject", "a templated message takes the template's subject")
         if self._subject is not None:
-            _rule(_rules.check_no_crlf, self._subject, "subject")
+            apply_rule(_rules.check_no_crlf, self._subject, "subject")
         content_ids: set[str] = set()
         for index, att in enumerate(self._attachments):
             _check_attachment(att, f"attachments[{index}]")
@@ -596,7 +596,7 @@ class EmailBuilder(Generic[R]):
             "Body": body,
         }
         if headers:
-            message["Headers"] = [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+            message["Headers"] = [{"Name": n, "Value": encode_header_value(v)} for n, v in headers]
         if self._attachments:
             message["Attachments"] = [_attachment_wire(a) for a in self._attachments]
         return message
@@ -610,7 +610,7 @@ class EmailBuilder(Generic[R]):
             "TemplateData": self._template_data if self._template_data is not None else "{}",
         }
         if headers:
-            content["Headers"] = [{"Name": n, "Value": _encode_header_value(v)} for n, v in headers]
+            content["Headers"] = [{"Name": n, "Value": encode_header_value(v)} for n, v in headers]
         if self._attachments:
             content["Attachments"] = [_attachment_wire(a) for a in self._attachments]
         return content
@@ -660,7 +660,7 @@ def _addresses(emails: Iterable[str], method: str) -> list[str]:
         )
     found = list(emails)
     for index, email in enumerate(found):
-        _expect(email, str, f"{method}[{index}]")
+        expect_type(email, str, f"{method}[{index}]")
     return found
 
 

@@ -24,7 +24,7 @@ import msgspec
 from aws_ses import _rules
 from aws_ses._generated.async_services import AsyncTemplatesService as _AsyncTemplatesService
 from aws_ses._generated.sync_services import TemplatesService as _TemplatesService
-from aws_ses.email_builder import _expect, encode_template_data
+from aws_ses.email_builder import encode_template_data, expect_type
 from aws_ses.errors import SesValidationError
 from aws_ses.templating import TemplateRenderError, compile_template
 
@@ -91,7 +91,7 @@ class TemplateBuilder(Generic[C, U]):
         create: Callable[[dict[str, Any]], C] | None = None,
         update: Callable[[dict[str, Any]], U] | None = None,
     ) -> None:
-        _expect(name, str, "template_builder.name")
+        expect_type(name, str, "template_builder.name")
         self.name = name
         self._create = create
         self._update = update
@@ -99,24 +99,24 @@ class TemplateBuilder(Generic[C, U]):
         self._tags: dict[str, str] = {}
 
     def subject(self, subject: str) -> TemplateBuilder[C, U]:
-        _expect(subject, str, "subject")
+        expect_type(subject, str, "subject")
         self._parts["subject"] = subject
         return self
 
     def html(self, html: str) -> TemplateBuilder[C, U]:
-        _expect(html, str, "html")
+        expect_type(html, str, "html")
         self._parts["html"] = html
         return self
 
     def text(self, text: str) -> TemplateBuilder[C, U]:
-        _expect(text, str, "text")
+        expect_type(text, str, "text")
         self._parts["text"] = text
         return self
 
     def tag(self, key: str, value: str) -> TemplateBuilder[C, U]:
         """A resource tag on the template (used by ``create()`` only)."""
-        _expect(key, str, "tag.key")
-        _expect(value, str, "tag.value")
+        expect_type(key, str, "tag.key")
+        expect_type(value, str, "tag.value")
         self._tags[key] = value
         return self
 

@@ -31,7 +31,7 @@ from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, select_profile, value
 from .credentials import Credentials
 from .http import HttpClient
-from .profiles import Section, SharedFiles, _environ, load_shared_files
+from .profiles import Section, SharedFiles, environ_of, load_shared_files
 from .sts import StsClient
 from .web_identity import default_session_name, sts_region
 
@@ -134,7 +134,7 @@ class AssumeRoleCredentialProvider(Provider):
     # ------------------------------------------------------------ planning
 
     def _plan(self) -> _Plan | Declined:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         files = load_shared_files(env)
         name, section = select_profile(files, self._profile, env)
         if section is None:

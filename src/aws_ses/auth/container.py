@@ -29,7 +29,7 @@ from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, parse_timestamp
 from .credentials import Credentials
 from .http import Flow, HttpClient, Send, Sleep, run_async, run_sync
-from .profiles import _environ, _get
+from .profiles import env_value, environ_of
 
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -55,10 +55,10 @@ def _allowed_http_host(host: str) -> bool:
 
 def container_url(env: Mapping[str, str]) -> str | None:
     """The credentials URL the environment names, checked; None when none is set."""
-    relative = _get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+    relative = env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
     if relative is not None:
         return _ECS_HOST + ("" if relative.startswith("/") else "/") + relative
-    full = _get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    full = env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")
     if full is None:
         return None
     parts = urlsplit(full)
@@ -73,7 +73,7 @@ def container_url(env: Mapping[str, str]) -> str | None:
 
 
 def _read_token(env: Mapping[str, str]) -> str | None:
-    path = _get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+    path = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
     if path is not None:
         try:
             token = Path(path).read_text(encoding="utf-8").strip()
@@ -84,7 +84,7 @@ def _read_token(env: Mapping[str, str]) -> str | None:
         raise CredentialsError(
             f"cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {problem}"
         )
-    inline = _get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")
+    inline = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")
     return None if inline is None else _checked(inline)
 
 
@@ -132,7 +132,7 @@ class ContainerCredentialProvider(Provider):
         raise CredentialsError(f"container credentials endpoint {host} failed: {last}")
 
     def _prepare(self) -> tuple[str, Mapping[str, str]] | Declined:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         url = container_url(env)
         if url is None:
             return Declined("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")

@@ -30,7 +30,7 @@ from ..errors import CredentialsError, SesTransportError
 from .base import Declined, Outcome, Provider, parse_timestamp, select_profile, value
 from .credentials import Credentials
 from .http import Flow, HttpClient, Send, run_async, run_sync
-from .profiles import _environ, _get, load_shared_files
+from .profiles import env_value, environ_of, load_shared_files
 
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -51,7 +51,7 @@ def _true(raw: str | None) -> bool:
 
 
 def imds_disabled(env: Mapping[str, str]) -> bool:
-    return _true(_get(env, "AWS_EC2_METADATA_DISABLED"))
+    return _true(env_value(env, "AWS_EC2_METADATA_DISABLED"))
 
 
 class _Unavailable(Exception):
@@ -84,13 +84,13 @@ class InstanceMetadataClient:
         attempts: int = 2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        e = _environ(env)
+        e = environ_of(env)
         s = settings or {}
-        endpoint = _get(e, "AWS_EC2_METADATA_SERVICE_ENDPOINT") or s.get(
+        endpoint = env_value(e, "AWS_EC2_METADATA_SERVICE_ENDPOINT") or s.get(
             "ec2_metadata_service_endpoint"
         )
         mode = (
-            _get(e, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+            env_value(e, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
             or s.get("ec2_metadata_service_endpoint_mode")
             or "IPv4"
         )
@@ -105,7 +105,7 @@ class InstanceMetadataClient:
             raise CredentialsError("AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL")
         self.endpoint = endpoint.rstrip("/")
         self.v1_disabled = _true(
-            _get(e, "AWS_EC2_METADATA_V1_DISABLED") or s.get("ec2_metadata_v1_disabled")
+            env_value(e, "AWS_EC2_METADATA_V1_DISABLED") or s.get("ec2_metadata_v1_disabled")
         )
         self._http = http or HttpClient(trust_env=False)
         self._timeout = Timeout(connect=timeout, read=timeout)
@@ -259,7 +259,7 @@ def _parse_role_credentials(raw: str, role: str, source: str) -> Outcome:
     )
 
 
-def _settings(env: Mapping[str, str], profile: str | None) -> dict[str, str | None]:
+def metadata_settings(env: Mapping[str, str], profile: str | None) -> dict[str, str | None]:
     try:
         _, section = select_profile(load_shared_files(env), profile, env)
     except CredentialsError:
@@ -307,7 +307,7 @@ class ImdsCredentialProvider(Provider):
             if self._client is None:
                 self._client = InstanceMetadataClient(
                     env,
-                    settings=_settings(env, self._profile),
+                    settings=metadata_settings(env, self._profile),
                     http=self._http,
                     timeout=self._timeout,
                     attempts=self._attempts,
@@ -315,7 +315,7 @@ class ImdsCredentialProvider(Provider):
             return self._client
 
     def attempt(self) -> Outcome:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         if imds_disabled(env):
             return Declined("disabled by AWS_EC2_METADATA_DISABLED")
         return self._get_client(env).credentials(self.name)
@@ -323,7 +323,7 @@ class ImdsCredentialProvider(Provider):
     async def aattempt(self) -> Outcome:
         import asyncio
 
-        env = _environ(self._env)
+        env = environ_of(self._env)
         if imds_disabled(env):
             return Declined("disabled by AWS_EC2_METADATA_DISABLED")
         if self._client is None:

@@ -25,7 +25,7 @@ else:
 from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, parse_timestamp, select_profile, value
 from .credentials import Credentials
-from .profiles import _environ, load_shared_files
+from .profiles import environ_of, load_shared_files
 
 __all__ = ["ProcessCredentialProvider", "parse_process_output"]
 
@@ -66,7 +66,7 @@ class ProcessCredentialProvider(Provider):
         self._env = env
 
     def _command(self) -> tuple[str, list[str]] | Declined:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         name, section = select_profile(load_shared_files(env), self._profile, env)
         if section is None:
             return no_profile(name)

@@ -59,11 +59,11 @@ _VAR = re.compile(r"\$(?:(\w+)|\{([^}]*)\})")
 # ---------------------------------------------------------------- paths
 
 
-def _environ(env: Mapping[str, str] | None) -> Mapping[str, str]:
+def environ_of(env: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if env is None else env
 
 
-def _get(env: Mapping[str, str], name: str) -> str | None:
+def env_value(env: Mapping[str, str], name: str) -> str | None:
     """An environment variable, with empty (or blank) meaning unset."""
     value = env.get(name)
     if value is None:
@@ -72,7 +72,7 @@ def _get(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _expand(path: str, env: Mapping[str, str]) -> Path:
+def expand_path(path: str, env: Mapping[str, str]) -> Path:
     """Expand ``$VAR``/``${VAR}`` and a leading ``~`` using ``env``.
 
     Using the given mapping (not only ``os.environ``) keeps lookups
@@ -91,14 +91,14 @@ def _expand(path: str, env: Mapping[str, str]) -> Path:
 
 def credentials_file_path(env: Mapping[str, str] | None = None) -> Path:
     """``AWS_SHARED_CREDENTIALS_FILE``, else ``~/.aws/credentials``."""
-    e = _environ(env)
-    return _expand(_get(e, "AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", e)
+    e = environ_of(env)
+    return expand_path(env_value(e, "AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", e)
 
 
 def config_file_path(env: Mapping[str, str] | None = None) -> Path:
     """``AWS_CONFIG_FILE``, else ``~/.aws/config``."""
-    e = _environ(env)
-    return _expand(_get(e, "AWS_CONFIG_FILE") or "~/.aws/config", e)
+    e = environ_of(env)
+    return expand_path(env_value(e, "AWS_CONFIG_FILE") or "~/.aws/config", e)
 
 
 def chosen_profile(env: Mapping[str, str] | None = None) -> str | None:
@@ -108,8 +108,8 @@ def chosen_profile(env: Mapping[str, str] | None = None) -> str | None:
     reads them the other way round; every other SDK and the CLI docs name
     ``AWS_PROFILE`` as the one to use).
     """
-    e = _environ(env)
-    return _get(e, "AWS_PROFILE") or _get(e, "AWS_DEFAULT_PROFILE")
+    e = environ_of(env)
+    return env_value(e, "AWS_PROFILE") or env_value(e, "AWS_DEFAULT_PROFILE")
 
 
 def profile_name(env: Mapping[str, str] | None = None) -> str:
@@ -289,7 +289,7 @@ def _kind_and_name(header: str) -> tuple[str, str] | None:
 
 def load_shared_files(env: Mapping[str, str] | None = None) -> SharedFiles:
     """Read both shared files. Missing files count as empty."""
-    e = _environ(env)
+    e = environ_of(env)
     cred_path = credentials_file_path(e)
     config_path = config_file_path(e)
 

@@ -31,7 +31,7 @@ from .base import (
     value,
 )
 from .credentials import Credentials
-from .profiles import Section, SharedFiles, _environ, _get, chosen_profile, load_shared_files
+from .profiles import Section, SharedFiles, chosen_profile, env_value, environ_of, load_shared_files
 
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -97,17 +97,17 @@ class EnvironmentCredentialProvider(Provider):
         self._env = env
 
     def attempt(self) -> Outcome:
-        env = _environ(self._env)
-        access_key = _get(env, "AWS_ACCESS_KEY_ID")
-        secret_key = _get(env, "AWS_SECRET_ACCESS_KEY")
+        env = environ_of(self._env)
+        access_key = env_value(env, "AWS_ACCESS_KEY_ID")
+        secret_key = env_value(env, "AWS_SECRET_ACCESS_KEY")
         if access_key is None and secret_key is None:
             return Declined("AWS_ACCESS_KEY_ID is not set")
         if access_key is None:
             raise CredentialsError("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not")
         if secret_key is None:
             raise CredentialsError("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
-        token = _get(env, "AWS_SESSION_TOKEN") or _get(env, "AWS_SECURITY_TOKEN")
-        raw_expiry = _get(env, "AWS_CREDENTIAL_EXPIRATION")
+        token = env_value(env, "AWS_SESSION_TOKEN") or env_value(env, "AWS_SECURITY_TOKEN")
+        raw_expiry = env_value(env, "AWS_CREDENTIAL_EXPIRATION")
         expiration = (
             None if raw_expiry is None else parse_timestamp(raw_expiry, "AWS_CREDENTIAL_EXPIRATION")
         )
@@ -157,7 +157,7 @@ class SharedFilesCredentialProvider(Provider):
         self._env = env
 
     def attempt(self) -> Outcome:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         files = load_shared_files(env)
         profile, section = select_profile(files, self._profile, env)
         if section is None:
@@ -328,7 +328,7 @@ class _DefaultChain(CredentialChain):
         self._env = env
 
     def _check_profile(self) -> None:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         if chosen_profile(env) is not None:
             select_profile(load_shared_files(env), None, env)  # raises if missing
 
@@ -337,7 +337,7 @@ class _DefaultChain(CredentialChain):
         return super().attempt()
 
     async def aattempt(self) -> Outcome:
-        if chosen_profile(_environ(self._env)) is not None:
+        if chosen_profile(environ_of(self._env)) is not None:
             await asyncio.to_thread(self._check_profile)
         return await super().aattempt()
 
@@ -443,20 +443,22 @@ def resolve_region(
     """
     if explicit is not None and explicit.strip():
         return explicit.strip()
-    e = _environ(env)
+    e = environ_of(env)
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        region = _get(e, variable)
+        region = env_value(e, variable)
         if region is not None:
             logger.debug("region from %s", variable)
             return region
     found, _ = _region_from_files(profile, e)
     if found is not None or not imds:
         return found
-    from .imds import InstanceMetadataClient, _settings, imds_disabled
+    from .imds import InstanceMetadataClient, metadata_settings, imds_disabled
 
     if imds_disabled(e):
         return None
-    client = InstanceMetadataClient(e, settings=_settings(e, profile), http=_http_for(transport))
+    client = InstanceMetadataClient(
+        e, settings=metadata_settings(e, profile), http=_http_for(transport)
+    )
     region = client.region()
     if region is not None:
         logger.debug("region from IMDS")

@@ -38,7 +38,7 @@ from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, no_profile, parse_timestamp, select_profile, value
 from .credentials import Credentials
 from .http import Flow, HttpClient, Send, run_async, run_sync
-from .profiles import _environ, _expand, _get, load_shared_files
+from .profiles import env_value, environ_of, expand_path, load_shared_files
 
 if TYPE_CHECKING:
     from aws_ses.transport.base import AsyncTransport, Transport
@@ -55,7 +55,7 @@ _TIMEOUT = Timeout(connect=5.0, read=10.0)
 def sso_cache_path(key: str, env: Mapping[str, str] | None = None) -> Path:
     """Where the AWS CLI caches the token for a session name or legacy start URL."""
     digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
-    return _expand("~/.aws/sso/cache", _environ(env)) / f"{digest}.json"
+    return expand_path("~/.aws/sso/cache", environ_of(env)) / f"{digest}.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,8 @@ def _plan(profile: str | None, env: Mapping[str, str]) -> _Plan | Declined:
     assert start_url is not None and region is not None
     account, role = needed["sso_account_id"], needed["sso_role_name"]
     assert account is not None and role is not None
-    portal = _get(env, "AWS_ENDPOINT_URL_SSO") or f"https://portal.sso.{region}.amazonaws.com"
-    oidc = _get(env, "AWS_ENDPOINT_URL_SSO_OIDC") or f"https://oidc.{region}.amazonaws.com"
+    portal = env_value(env, "AWS_ENDPOINT_URL_SSO") or f"https://portal.sso.{region}.amazonaws.com"
+    oidc = env_value(env, "AWS_ENDPOINT_URL_SSO_OIDC") or f"https://oidc.{region}.amazonaws.com"
     return _Plan(
         name,
         session,
@@ -307,7 +307,7 @@ class SsoCredentialProvider(Provider):
         return token
 
     def attempt(self) -> Outcome:
-        plan = _plan(self._profile, _environ(self._env))
+        plan = _plan(self._profile, environ_of(self._env))
         if isinstance(plan, Declined):
             return plan
         token = _read_token(plan)
@@ -321,7 +321,7 @@ class SsoCredentialProvider(Provider):
         return run_sync(_portal_flow(plan, token, self.name), self._http)
 
     async def aattempt(self) -> Outcome:
-        plan = await asyncio.to_thread(_plan, self._profile, _environ(self._env))
+        plan = await asyncio.to_thread(_plan, self._profile, environ_of(self._env))
         if isinstance(plan, Declined):
             return plan
         token = await asyncio.to_thread(_read_token, plan)

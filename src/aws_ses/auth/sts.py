@@ -24,7 +24,7 @@ from ..errors import CredentialsError, SesTransportError
 from .base import parse_timestamp
 from .credentials import Credentials
 from .http import Flow, HttpClient, Send, Sleep, run_async, run_sync
-from .profiles import _get
+from .profiles import env_value
 
 __all__ = ["StsClient", "sts_endpoint"]
 
@@ -49,14 +49,14 @@ _TIMEOUT = Timeout(connect=5.0, read=10.0)
 def sts_endpoint(region: str | None, env: Mapping[str, str]) -> tuple[str, str]:
     """(endpoint URL, signing region) for STS."""
     signing_region = region or "us-east-1"
-    if (_get(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").lower() != "true":
-        configured = _get(env, "AWS_ENDPOINT_URL_STS") or _get(env, "AWS_ENDPOINT_URL")
+    if (env_value(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").lower() != "true":
+        configured = env_value(env, "AWS_ENDPOINT_URL_STS") or env_value(env, "AWS_ENDPOINT_URL")
         if configured:
             parts = urlsplit(configured)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise CredentialsError("AWS_ENDPOINT_URL_STS is not an http(s) URL")
             return configured.rstrip("/") + "/", signing_region
-    legacy = (_get(env, "AWS_STS_REGIONAL_ENDPOINTS") or "").lower() == "legacy"
+    legacy = (env_value(env, "AWS_STS_REGIONAL_ENDPOINTS") or "").lower() == "legacy"
     if region is None or (legacy and region in _LEGACY_GLOBAL):
         return "https://sts.amazonaws.com/", "us-east-1"
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"

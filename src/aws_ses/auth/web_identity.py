@@ -25,7 +25,7 @@ from ..errors import CredentialsError
 from .base import Declined, Outcome, Provider, select_profile, value
 from .credentials import Credentials
 from .http import HttpClient
-from .profiles import Section, _environ, _expand, _get, load_shared_files
+from .profiles import Section, env_value, environ_of, expand_path, load_shared_files
 from .sts import StsClient
 
 if TYPE_CHECKING:
@@ -68,8 +68,8 @@ class _Plan:
 def sts_region(env: Mapping[str, str], section: Section | None) -> str | None:
     """The region STS is called in: the environment's, else the profile's."""
     return (
-        _get(env, "AWS_REGION")
-        or _get(env, "AWS_DEFAULT_REGION")
+        env_value(env, "AWS_REGION")
+        or env_value(env, "AWS_DEFAULT_REGION")
         or (value(section, "region") if section else None)
     )
 
@@ -94,7 +94,7 @@ class WebIdentityCredentialProvider(Provider):
         self._use_environment = use_environment
 
     def _plan(self) -> _Plan | Declined:
-        env = _environ(self._env)
+        env = environ_of(self._env)
         name, section = select_profile(load_shared_files(env), self._profile, env)
         return plan_web_identity(env, name, section, use_environment=self._use_environment)
 
@@ -129,7 +129,7 @@ def plan_web_identity(
 ) -> _Plan | Declined:
     def setting(variable: str, key: str) -> str | None:
         if use_environment:
-            found = _get(env, variable)
+            found = env_value(env, variable)
             if found is not None:
                 return found
         return value(section, key) if section else None
@@ -147,4 +147,4 @@ def plan_web_identity(
             f"or role_arn in profile {profile!r}"
         )
     session = setting("AWS_ROLE_SESSION_NAME", "role_session_name") or default_session_name()
-    return _Plan(_expand(token_file, env), role_arn, session, sts_region(env, section), env)
+    return _Plan(expand_path(token_file, env), role_arn, session, sts_region(env, section), env)

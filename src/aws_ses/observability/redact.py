@@ -69,9 +69,9 @@ def redact_text(text: str) -> str:
 
 def redact_url(url: str) -> str:
     """A URL fit for a log line: addresses in the path and query masked."""
-    from aws_ses._http import _redact_url
+    from aws_ses._http import redact_url as _presigned
 
-    return redact_text(_redact_url(url))
+    return redact_text(_presigned(url))
 
 
 def _get(value: Any, wire: str, py: str) -> Any:

@@ -183,19 +183,19 @@ class _AutoRate:
         return max(0.0, _CLAIM_SECONDS - (self._clock() - self.claimed_at))
 
 
-def _positive(value: float, name: str) -> float:
+def positive_rate(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise SesValidationError(name, f"must be a positive number, not {value!r}")
     return float(value)
 
 
-def _check_weight(weight: float) -> float:
+def check_weight(weight: float) -> float:
     if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
         raise SesValidationError("weight", f"must be a number >= 0, not {weight!r}")
     return float(weight)
 
 
-def _timeout(weight: float, wait: float, max_wait: float) -> RateLimitTimeout:
+def timeout_error(weight: float, wait: float, max_wait: float) -> RateLimitTimeout:
     return RateLimitTimeout(
         f"sending {weight:g} recipient(s) would wait {wait:.3f}s for the rate limit, "
         f"more than max_wait={max_wait:g}s"
@@ -225,7 +225,7 @@ class LocalRateLimiter(RateLimiter):
     ) -> None:
         if rate is None and not auto:
             raise SesValidationError("rate_limit", "a rate is needed unless it is 'auto'")
-        self._fixed_burst = None if burst is None else _positive(burst, "rate_limit_burst")
+        self._fixed_burst = None if burst is None else positive_rate(burst, "rate_limit_burst")
         self._clock = clock
         self._sleep = sleep
         self._asleep = asleep
@@ -237,7 +237,7 @@ class LocalRateLimiter(RateLimiter):
         self._tolerance = 0.0
         self._tat = float("-inf")
         if rate is not None:
-            self._apply_rate(_positive(rate, "rate_limit"))
+            self._apply_rate(positive_rate(rate, "rate_limit"))
             if auto:
                 self._auto.mark_set()  # type: ignore[union-attr]
 
@@ -267,7 +267,7 @@ class LocalRateLimiter(RateLimiter):
             return self._auto.claim()
 
     def set_rate(self, recipients_per_second: float) -> None:
-        rate = _positive(recipients_per_second, "MaxSendRate")
+        rate = positive_rate(recipients_per_second, "MaxSendRate")
         with self._lock:
             if rate != self._rate:
                 self._apply_rate(rate)
@@ -318,7 +318,7 @@ class LocalRateLimiter(RateLimiter):
                 self._tat, now, weight, interval=self._interval, tolerance=self._tolerance
             )
             if max_wait is not None and allow_at - now > max_wait + 1e-9:
-                raise _timeout(weight, allow_at - now, max_wait)
+                raise timeout_error(weight, allow_at - now, max_wait)
             before = max(self._tat, now)
             self._tat = new_tat
             return allow_at, before, new_tat
@@ -330,7 +330,7 @@ class LocalRateLimiter(RateLimiter):
                 self._tat = before
 
     def acquire(self, weight: float, *, max_wait: float | None = None) -> float:
-        weight = _check_weight(weight)
+        weight = check_weight(weight)
         if weight == 0:
             return 0.0
         start = self._clock()
@@ -347,7 +347,7 @@ class LocalRateLimiter(RateLimiter):
         return max(0.0, self._clock() - start)
 
     async def aacquire(self, weight: float, *, max_wait: float | None = None) -> float:
-        weight = _check_weight(weight)
+        weight = check_weight(weight)
         if weight == 0:
             return 0.0
         start = self._clock()

@@ -45,9 +45,9 @@ from aws_ses.resilience.ratelimit import (
     RateLimiterUnavailable,
     Sleep,
     _AutoRate,
-    _check_weight,
-    _positive,
-    _timeout,
+    check_weight,
+    positive_rate,
+    timeout_error,
 )
 
 __all__ = ["GCRA_SCRIPT", "RedisRateLimiter"]
@@ -138,12 +138,12 @@ class RedisRateLimiter(RateLimiter):
         self.url = url
         self.key = key
         self._shown_url = redact_userinfo(url)
-        self._fixed_burst = None if burst is None else _positive(burst, "rate_limit_burst")
+        self._fixed_burst = None if burst is None else positive_rate(burst, "rate_limit_burst")
         self._fallback_mode = fallback
         self._clock = clock
         self._sleep = sleep
         self._asleep = asleep
-        self._rate = None if rate is None else _positive(rate, "rate_limit")
+        self._rate = None if rate is None else positive_rate(rate, "rate_limit")
         self._auto = _AutoRate(clock) if auto else None
         if auto and self._rate is not None:
             self._auto.mark_set()  # type: ignore[union-attr]
@@ -179,7 +179,7 @@ class RedisRateLimiter(RateLimiter):
             return self._auto.claim()
 
     def set_rate(self, recipients_per_second: float) -> None:
-        rate = _positive(recipients_per_second, "MaxSendRate")
+        rate = positive_rate(recipients_per_second, "MaxSendRate")
         with self._state_lock:
             self._rate = rate
             if self._auto is not None:
@@ -271,14 +271,14 @@ class RedisRateLimiter(RateLimiter):
         return self._script
 
     def acquire(self, weight: float, *, max_wait: float | None = None) -> float:
-        weight = _check_weight(weight)
+        weight = check_weight(weight)
         if weight == 0:
             return 0.0
         start = self._clock()
         # Waiting for the turn, or sleeping, is a wait to report; one round trip is not.
         waited = not self._turn.acquire(blocking=False)
         if waited and not self._turn.acquire(timeout=-1 if max_wait is None else max_wait):
-            raise _timeout(weight, self._clock() - start, max_wait or 0.0)
+            raise timeout_error(weight, self._clock() - start, max_wait or 0.0)
         try:
             while True:
                 left = None if max_wait is None else max_wait - (self._clock() - start)
@@ -303,7 +303,7 @@ class RedisRateLimiter(RateLimiter):
                 if wait == 0.0:
                     return self._clock() - start if waited else 0.0
                 if left is not None and wait > left:
-                    raise _timeout(weight, wait + (self._clock() - start), max_wait or 0.0)
+                    raise timeout_error(weight, wait + (self._clock() - start), max_wait or 0.0)
                 self._sleep(wait)
                 waited = True
         finally:
@@ -321,7 +321,7 @@ class RedisRateLimiter(RateLimiter):
         return self._aturns[loop], found[1]
 
     async def aacquire(self, weight: float, *, max_wait: float | None = None) -> float:
-        weight = _check_weight(weight)
+        weight = check_weight(weight)
         if weight == 0:
             return 0.0
         start = self._clock()
@@ -330,7 +330,7 @@ class RedisRateLimiter(RateLimiter):
         try:
             await asyncio.wait_for(turn.acquire(), timeout=max_wait)
         except TimeoutError:
-            raise _timeout(weight, self._clock() - start, max_wait or 0.0) from None
+            raise timeout_error(weight, self._clock() - start, max_wait or 0.0) from None
         try:
             while True:
                 left = None if max_wait is None else max_wait - (self._clock() - start)
@@ -354,7 +354,7 @@ class RedisRateLimiter(RateLimiter):
                 if wait == 0.0:
                     return self._clock() - start if waited else 0.0
                 if left is not None and wait > left:
-                    raise _timeout(weight, wait + (self._clock() - start), max_wait or 0.0)
+                    raise timeout_error(weight, wait + (self._clock() - start), max_wait or 0.0)
                 await self._asleep(wait)
                 waited = True
         finally:

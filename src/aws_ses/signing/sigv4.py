@@ -263,7 +263,7 @@ def payload_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256
 
 
-def _canonical_request(
+def canonical_request_parts(
     method: str,
     path: str,
     query: str,
@@ -295,7 +295,7 @@ def canonical_request(
     SHA-256 of the body (see :func:`payload_hash`) or a literal such as
     ``UNSIGNED-PAYLOAD``.
     """
-    return _canonical_request(method, path, query, headers, body_hash, normalize)[0]
+    return canonical_request_parts(method, path, query, headers, body_hash, normalize)[0]
 
 
 def credential_scope(date: str, region: str, service: str) -> str:

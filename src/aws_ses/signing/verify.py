@@ -18,7 +18,7 @@ from aws_ses.errors import SesError
 from aws_ses.signing.sigv4 import (
     ALGORITHM,
     AMZ_DATE_FORMAT,
-    _canonical_request,
+    canonical_request_parts,
     credential_scope,
     payload_hash,
     signature,
@@ -257,7 +257,7 @@ def verify_request(
     query = (
         query_string.decode("utf-8", "replace") if isinstance(query_string, bytes) else query_string
     )
-    canonical, names = _canonical_request(method, path, query, selected, body_hash, True)
+    canonical, names = canonical_request_parts(method, path, query, selected, body_hash, True)
     if names != ";".join(signed_names):
         raise _mismatch(_WRONG_SIGNATURE)
     if v4a:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_ses.local.handlers.dedicated_ips import _seed_dedicated_ips
+from aws_ses.local.handlers.dedicated_ips import seed_dedicated_ips
 from aws_ses.local.resources import (
     CONFIGURATION_SET_KIND,
     DEDICATED_IP_POOL_KIND,
@@ -31,7 +31,7 @@ _CONFIGURATION_SET_DEFAULTS: dict[str, dict[str, Any]] = {
 
 def _check_pool(state: ServerState, name: Any) -> None:
     if name:
-        _seed_dedicated_ips(state)
+        seed_dedicated_ips(state)
         if state.store.get(DEDICATED_IP_POOL_KIND, str(name)) is None:
             raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(name))
 

@@ -27,7 +27,7 @@ __all__ = ["handlers"]
 handlers = HandlerTable()
 
 
-def _seed_dedicated_ips(state: ServerState) -> None:
+def seed_dedicated_ips(state: ServerState) -> None:
     """Give the account a few fake dedicated IPs, once, in SES's default pool."""
     if state.store.get(META_KIND, "dedicated_ips") is not None:
         return
@@ -59,7 +59,7 @@ def _seeded(op_name: str) -> Handler:
     generic = generic_handler(op_name)
 
     def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-        _seed_dedicated_ips(state)
+        seed_dedicated_ips(state)
         return generic(state, params)
 
     run.__name__ = f"seeded_{op_name}"
@@ -77,7 +77,7 @@ for _name in (
 
 @handlers.register("DeleteDedicatedIpPool")
 def delete_dedicated_ip_pool(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
+    seed_dedicated_ips(state)
     name = str(params["PoolName"])
     with state.store.transaction():
         if not state.store.delete(DEDICATED_IP_POOL_KIND, name):
@@ -91,7 +91,7 @@ def delete_dedicated_ip_pool(state: ServerState, params: dict[str, Any]) -> dict
 
 
 def _dedicated_ip(state: ServerState, ip: str) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
+    seed_dedicated_ips(state)
     doc = state.store.get(DEDICATED_IP_KIND, ip)
     if doc is None:
         raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_KIND].format(ip))
@@ -109,7 +109,7 @@ def get_dedicated_ip(state: ServerState, params: dict[str, Any]) -> dict[str, An
 
 @handlers.register("GetDedicatedIps")
 def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
+    seed_dedicated_ips(state)
     pool = params.get("PoolName")
     if pool and state.store.get(DEDICATED_IP_POOL_KIND, str(pool)) is None:
         raise not_found(NOT_FOUND_MESSAGES[DEDICATED_IP_POOL_KIND].format(pool))
