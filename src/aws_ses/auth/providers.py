@@ -452,7 +452,7 @@ def resolve_region(
     found, _ = _region_from_files(profile, e)
     if found is not None or not imds:
         return found
-    from .imds import InstanceMetadataClient, metadata_settings, imds_disabled
+    from .imds import InstanceMetadataClient, imds_disabled, metadata_settings
 
     if imds_disabled(e):
         return None
