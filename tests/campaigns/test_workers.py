@@ -1,0 +1,179 @@
+"""Campaigns on real engines: redis-server, Celery prefork workers as processes, the local server."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_ses.campaigns import (
+    campaign_status,
+    cancel,
+    maybe_sent_addresses,
+    pause,
+    resend_unknown,
+    resume,
+    start_campaign,
+    wait,
+)
+from aws_ses.campaigns.ledger import Ledger, connect
+
+from .conftest import TEMPLATE, to_addresses
+
+
+def _start(app: Any, server: Any, queue: str, recipients: Any, **options: Any) -> str:
+    ses = {"endpoint_url": server.url, "region": "us-east-1", **options.pop("ses", {})}
+    return start_campaign(
+        recipients,
+        from_="news@example.com",
+        template=TEMPLATE,
+        default_data={"name": "friend"},
+        ses=ses,
+        app=app,
+        queue=queue,
+        **options,
+    )
+
+
+def _people(n: int, prefix: str = "user") -> list[dict[str, Any]]:
+    return [{"email": f"{prefix}{i}@example.org", "name": f"N{i}"} for i in range(n)]
+
+
+def test_five_thousand_recipients_each_mailed_once(ses_server, workers, celery_app, redis_url):
+    server = ses_server()
+    group = workers(2, concurrency=2)
+    people = _people(5000)
+    people.append({"email": "USER7@example.org", "name": "again"})  # a duplicate row
+    cid = _start(celery_app, server, group.queue, iter(people), ses={"rate_limit": None})
+    status = wait(cid, redis_url=redis_url, timeout=120)
+    got = to_addresses(server)
+    assert len(got) == 5000, group.log_text()
+    assert set(got.values()) == {1}
+    assert set(got) == {p["email"] for p in people[:5000]}
+    assert status.counts["sent"] == 5000 == sum(got.values())
+    assert status.counts["queued"] == status.counts["sending"] == 0
+    assert status.total == 5000 and status.duplicates == 1
+    # Per-recipient data reached the template.
+    ledger = Ledger(connect(redis_url), cid)
+    record = ledger.record("user42@example.org")
+    assert record is not None and record.state == "sent" and record.message_id
+    assert server.messages(id=record.message_id)[0]["TemplateData"].find('"N42"') > 0
+
+
+def _wait_for(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _check_outcomes(cid: str, redis_url: str, server: Any, total: int) -> tuple[set, set, Any]:
+    """No address twice; sent ones on the server; nothing on the server unaccounted for."""
+    status = campaign_status(cid, redis_url=redis_url)
+    got = to_addresses(server)
+    assert max(got.values(), default=1) == 1, [a for a, n in got.items() if n > 1]
+    ledger = Ledger(connect(redis_url), cid)
+    records = list(ledger.records())
+    assert len(records) == total == sum(status.counts.values())
+    sent = {r.address for r in records if r.state == "sent"}
+    unknown = {r.address for r in records if r.state == "maybe_sent"}
+    assert sent <= set(got)
+    assert set(got) <= sent | unknown
+    assert set(maybe_sent_addresses(cid, redis_url=redis_url)) == unknown
+    return sent, unknown, status
+
+
+def test_worker_killed_mid_campaign(ses_server, workers, celery_app, redis_url):
+    server = ses_server()
+    # Every call spends a while on the server, so the kill lands mid-chunk.
+    server.add_fault(operation="SendBulkEmail", count=10_000, latency=0.25)
+    group = workers(2, concurrency=2, visibility=3)
+    cid = _start(
+        celery_app, server, group.queue, _people(1000), lease_seconds=2, ses={"rate_limit": None}
+    )
+
+    def busy() -> bool:
+        counts = campaign_status(cid, redis_url=redis_url).counts
+        return counts["sent"] >= 100 and counts["sending"] > 0
+
+    _wait_for(busy, 60, "the campaign to be under way")
+    group.kill(group.procs[0])
+    group.start(2)  # the replacement
+    status = wait(cid, redis_url=redis_url, timeout=90)
+    assert status.counts["queued"] == status.counts["sending"] == 0
+    sent, unknown, _ = _check_outcomes(cid, redis_url, server, 1000)
+    assert len(sent) + len(unknown) + status.counts["failed"] == 1000
+    assert status.counts["failed"] == 0
+
+
+def _bulk_faults(server: Any, statuses: list[str]) -> None:
+    server._admin("POST", "/_aws/ses/bulk-faults", {"statuses": statuses})
+
+
+def test_503s_and_throttling_then_resend_unknown(ses_server, workers, celery_app, redis_url):
+    server = ses_server(max_send_rate=300)  # the server throttles entries over 300/s
+    server.add_fault(operation="SendBulkEmail", count=2, status=503)  # outcome unknown
+    server.add_fault(operation="SendBulkEmail", count=2, status=429)  # retried by the pipeline
+    _bulk_faults(server, ["TRANSIENT_FAILURE"] * 5)
+    group = workers(2, concurrency=2)
+    cid = _start(
+        celery_app,
+        server,
+        group.queue,
+        _people(600),
+        max_entry_attempts=20,
+        retry_base=0.2,
+        ses={"rate_limit": None},
+    )
+    status = wait(cid, redis_url=redis_url, timeout=90)
+    sent, unknown, status = _check_outcomes(cid, redis_url, server, 600)
+    assert len(unknown) == 100 and status.counts["maybe_sent"] == 100
+    assert not unknown & set(to_addresses(server))  # the 503s delivered nothing
+    assert status.errors == {"ServiceUnavailable": 100}
+    assert status.retries.get("TRANSIENT_FAILURE", 0) >= 5
+    assert len(sent) == 500
+    # Only an explicit call sends the unknown ones again.
+    assert resend_unknown(cid, redis_url=redis_url, app=celery_app) == 100
+    status = wait(cid, redis_url=redis_url, timeout=60)
+    got = to_addresses(server)
+    assert len(got) == 600 and set(got.values()) == {1}
+    assert status.counts["sent"] == 600
+
+
+def test_pause_resume_and_cancel(ses_server, workers, celery_app, redis_url):
+    server = ses_server()
+    server.add_fault(operation="SendBulkEmail", count=10_000, latency=0.1)
+    group = workers(2, concurrency=2)  # four worker processes in all
+    cid = _start(celery_app, server, group.queue, _people(800), ses={"rate_limit": None})
+    _wait_for(
+        lambda: campaign_status(cid, redis_url=redis_url).counts["sent"] >= 100, 60, "sends"
+    )
+    assert pause(cid, redis_url=redis_url) == "paused"
+    at_pause = campaign_status(cid, redis_url=redis_url).counts
+    _wait_for(
+        lambda: campaign_status(cid, redis_url=redis_url).counts["sending"] == 0, 30, "in flight"
+    )
+    time.sleep(1.0)
+    paused = campaign_status(cid, redis_url=redis_url)
+    # At most the chunk each of the four processes had in flight finished.
+    assert paused.counts["sent"] - at_pause["sent"] <= 4 * 50
+    assert paused.counts["queued"] > 0 and paused.control == "paused"
+    assert sum(to_addresses(server).values()) == paused.counts["sent"]
+    assert resume(cid, redis_url=redis_url, app=celery_app) >= 1
+    status = wait(cid, redis_url=redis_url, timeout=60)
+    assert status.counts["sent"] == 800
+    got = to_addresses(server)
+    assert len(got) == 800 and set(got.values()) == {1}
+
+    other = _start(celery_app, server, group.queue, _people(800, "late"), ses={"rate_limit": None})
+    _wait_for(
+        lambda: campaign_status(other, redis_url=redis_url).counts["sent"] >= 50, 60, "sends"
+    )
+    assert cancel(other, redis_url=redis_url) == "cancelled"
+    status = wait(other, redis_url=redis_url, timeout=30)
+    time.sleep(0.5)
+    status = campaign_status(other, redis_url=redis_url)
+    assert status.counts["queued"] > 0
+    assert status.counts["sent"] + status.counts["queued"] == 800
+    late = {a for a in to_addresses(server) if a.startswith("late")}
+    assert len(late) == status.counts["sent"]
