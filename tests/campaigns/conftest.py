@@ -39,8 +39,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -127,9 +138,24 @@ class Workers:
         log_path = (log_dir or Path("/tmp")) / f"celery-{name}.log"
         handle = log_path.open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.campaigns.celery_test_app", "worker",
-             "--pool=prefork", f"--concurrency={concurrency}", "-n", name, "-Q", self.queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.campaigns.celery_test_app",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "-n",
+                name,
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=handle,

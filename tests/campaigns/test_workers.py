@@ -1,4 +1,4 @@
-"""Campaigns on real engines: redis-server, Celery prefork workers as processes, the local server."""
+"""Campaigns on real engines: redis-server, Celery prefork worker processes, the local server."""
 
 from __future__ import annotations
 
@@ -145,9 +145,7 @@ def test_pause_resume_and_cancel(ses_server, workers, celery_app, redis_url):
     server.add_fault(operation="SendBulkEmail", count=10_000, latency=0.1)
     group = workers(2, concurrency=2)  # four worker processes in all
     cid = _start(celery_app, server, group.queue, _people(800), ses={"rate_limit": None})
-    _wait_for(
-        lambda: campaign_status(cid, redis_url=redis_url).counts["sent"] >= 100, 60, "sends"
-    )
+    _wait_for(lambda: campaign_status(cid, redis_url=redis_url).counts["sent"] >= 100, 60, "sends")
     assert pause(cid, redis_url=redis_url) == "paused"
     at_pause = campaign_status(cid, redis_url=redis_url).counts
     _wait_for(
@@ -166,9 +164,7 @@ def test_pause_resume_and_cancel(ses_server, workers, celery_app, redis_url):
     assert len(got) == 800 and set(got.values()) == {1}
 
     other = _start(celery_app, server, group.queue, _people(800, "late"), ses={"rate_limit": None})
-    _wait_for(
-        lambda: campaign_status(other, redis_url=redis_url).counts["sent"] >= 50, 60, "sends"
-    )
+    _wait_for(lambda: campaign_status(other, redis_url=redis_url).counts["sent"] >= 50, 60, "sends")
     assert cancel(other, redis_url=redis_url) == "cancelled"
     status = wait(other, redis_url=redis_url, timeout=30)
     time.sleep(0.5)

@@ -45,7 +45,9 @@ def configure_app(app: Celery, redis_url: str | None = None, **overrides: Any) -
     return app
 
 
-def make_app(redis_url: str | None = None, *, name: str = "aws_ses_campaigns", **overrides: Any) -> Celery:
+def make_app(
+    redis_url: str | None = None, *, name: str = "aws_ses_campaigns", **overrides: Any
+) -> Celery:
     """A Celery app with broker and backend on ``redis_url`` (default: the env variable)."""
     url = redis_url or os.environ.get(REDIS_URL_ENV)
     if not url:

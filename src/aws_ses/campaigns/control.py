@@ -161,7 +161,7 @@ def _submit(app: Any, campaign_id: str, rows: list[list[str]], queue: str | None
 def resume(campaign_id: str, *, redis_url: str | None = None, app: Any = None) -> int:
     """Let workers claim again and enqueue the chunks parked while paused; returns their number."""
     ledger = open_ledger(campaign_id, redis_url=redis_url, app=app)
-    old, new = ledger.control("running")
+    _old, new = ledger.control("running")
     if new != "running":
         raise ValueError(f"campaign {campaign_id} is {new}; only a paused campaign resumes")
     ledger.set_meta(pause_reason="")

@@ -109,7 +109,11 @@ class Ledger:
     def create(self, spec: dict[str, Any]) -> None:
         """Write the campaign's description; refuses an id already in use."""
         now = self.clock()
-        fields = {"spec": json.dumps(spec), "created": repr(now), "control": "running"}
+        fields: dict[Any, Any] = {
+            "spec": json.dumps(spec),
+            "created": repr(now),
+            "control": "running",
+        }
         if not self.redis.hsetnx(self.meta, "spec", fields["spec"]):
             raise ValueError(f"campaign {self.campaign_id!r} already exists")
         self.redis.hset(self.meta, mapping=fields)
@@ -152,14 +156,10 @@ class Ledger:
         found = self._run(_scripts.ENQUEUE, [self.meta, self.rec, self.counts_key], args)
         return [_text(a) for a in found]
 
-    def claim(
-        self, addresses: Sequence[str], *, token: str, lease: float, payload: str
-    ) -> Claim:
+    def claim(self, addresses: Sequence[str], *, token: str, lease: float, payload: str) -> Claim:
         """Claim ``addresses`` for one task run (see the CLAIM script)."""
         keys = [self.meta, self.rec, self.counts_key, self.park, self.timeline]
-        reply = self._run(
-            _scripts.CLAIM, keys, [self.clock(), lease, token, payload, *addresses]
-        )
+        reply = self._run(_scripts.CLAIM, keys, [self.clock(), lease, token, payload, *addresses])
         state, claimed, held, unknown = reply
         pairs = [_text(x) for x in held]
         return Claim(
@@ -189,9 +189,7 @@ class Ledger:
         state, owned = self._run(_scripts.WIRE, keys, args)
         return _text(state), [_text(a) for a in owned]  # type: ignore[return-value]
 
-    def finish(
-        self, outcomes: Sequence[tuple[str, Outcome, str, str]], *, token: str
-    ) -> int:
+    def finish(self, outcomes: Sequence[tuple[str, Outcome, str, str]], *, token: str) -> int:
         """Record ``(address, outcome, code, message id)``; returns how many changed.
 
         ``retry`` keeps the claim but says the request certainly did not

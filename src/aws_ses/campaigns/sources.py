@@ -88,7 +88,7 @@ def _file_rows(path: Path) -> Iterator[Any]:
 
 
 def read_source(source: RecipientSource, *, email_field: str = "email") -> Iterator[Recipient]:
-    """Recipients from ``source``, one at a time."""
+    """Recipients from ``source``, one at a time; a missing file fails here, at once."""
     rows: Iterable[Any]
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -101,6 +101,10 @@ def read_source(source: RecipientSource, *, email_field: str = "email") -> Itera
         rows = source
     if isinstance(rows, str | bytes | Mapping):
         raise SourceError("recipients must be an iterable of rows, a file path or a function")
+    return _rows(rows, email_field)
+
+
+def _rows(rows: Iterable[Any], email_field: str) -> Iterator[Recipient]:
     for number, value in enumerate(rows, 1):
         yield _row(value, number, email_field)
 

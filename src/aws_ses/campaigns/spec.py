@@ -83,7 +83,9 @@ class CampaignSpec:
             )
         size = self.chunk_size
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_BULK_ENTRIES:
-            raise SesValidationError("chunk_size", f"must be an integer from 1 to {MAX_BULK_ENTRIES}")
+            raise SesValidationError(
+                "chunk_size", f"must be an integer from 1 to {MAX_BULK_ENTRIES}"
+            )
         if self.max_entry_attempts < 1:
             raise SesValidationError("max_entry_attempts", "must be at least 1")
         for name in ("lease_seconds", "retry_base", "retry_cap"):

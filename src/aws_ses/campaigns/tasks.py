@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from aws_ses.campaigns.celery_app import TASK_NAME, ledger_url
 from aws_ses.campaigns.ledger import Ledger, connect
@@ -47,14 +47,7 @@ def _context(app: Any, campaign_id: str) -> tuple[Ledger, CampaignSpec, Any]:
         return found
 
 
-@shared_task(
-    bind=True,
-    name=TASK_NAME,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
-def send_chunk_task(self: Task[Any, Any], campaign_id: str, rows: list[list[str]]) -> dict[str, Any]:
+def _send_chunk(self: Any, campaign_id: str, rows: list[list[str]]) -> dict[str, Any]:
     """Send one chunk of a campaign; reschedule the rows another live claim holds."""
     ledger, spec, ses = _context(self.app, campaign_id)
     chunk: list[Row] = [(r[0], r[1], r[2]) for r in rows]
@@ -75,3 +68,12 @@ def send_chunk_task(self: Task[Any, Any], campaign_id: str, rows: list[list[str]
         "calls": report.calls,
         "held": len(report.held),
     }
+
+
+send_chunk_task = shared_task(
+    bind=True,
+    name=TASK_NAME,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)(_send_chunk)
