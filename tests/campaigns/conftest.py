@@ -101,7 +101,7 @@ TEMPLATE = "newsletter"
 
 
 @pytest.fixture
-def ses_server(monkeypatch: pytest.MonkeyPatch) -> Callable[..., LocalServer]:
+def ses_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LocalServer]]:
     """Start a local SES server with a verified domain and the newsletter template."""
     _patch_daily_count(monkeypatch)
     started: list[LocalServer] = []
@@ -118,7 +118,7 @@ def ses_server(monkeypatch: pytest.MonkeyPatch) -> Callable[..., LocalServer]:
             )
         return server
 
-    yield start  # type: ignore[misc]
+    yield start
     for server in started:
         server.stop()
 
@@ -185,29 +185,44 @@ class Workers:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.logs if p.exists())
 
 
+def _start_workers(
+    redis_url: str, log_dir: Path, count: int, concurrency: int, visibility: float
+) -> Workers:
+    env = dict(os.environ)
+    env.update(
+        AWS_SES_CAMPAIGNS_REDIS_URL=redis_url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_REGION="us-east-1",
+        CAMPAIGN_TEST_VISIBILITY=str(visibility),
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    )
+    env.pop("AWS_PROFILE", None)
+    group = Workers(redis_url, f"campaign-test-{uuid.uuid4().hex[:8]}", env)
+    for _ in range(count):
+        group.start(concurrency, log_dir)
+    return group
+
+
+@pytest.fixture(scope="session")
+def shared_workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    """Two worker processes of two pool processes each, shared by the tests that kill none."""
+    group = _start_workers(redis_url, tmp_path_factory.mktemp("celery"), 2, 2, 600)
+    yield group
+    group.stop_all()
+
+
 @pytest.fixture
-def workers(redis_url: str, tmp_path: Path) -> Callable[..., Workers]:
-    """A factory: ``workers(n, visibility=...)`` starts n worker processes on a fresh queue."""
+def workers(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
+    """A factory for a test's own workers: ``workers(n, visibility=...)``, on a fresh queue."""
     made: list[Workers] = []
 
     def start(count: int = 2, *, concurrency: int = 2, visibility: float = 600) -> Workers:
-        env = dict(os.environ)
-        env.update(
-            AWS_SES_CAMPAIGNS_REDIS_URL=redis_url,
-            AWS_ACCESS_KEY_ID="test",
-            AWS_SECRET_ACCESS_KEY="test",
-            AWS_REGION="us-east-1",
-            CAMPAIGN_TEST_VISIBILITY=str(visibility),
-            PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        )
-        env.pop("AWS_PROFILE", None)
-        group = Workers(redis_url, f"campaign-test-{uuid.uuid4().hex[:8]}", env)
-        for _ in range(count):
-            group.start(concurrency, tmp_path)
+        group = _start_workers(redis_url, tmp_path, count, concurrency, visibility)
         made.append(group)
         return group
 
-    yield start  # type: ignore[misc]
+    yield start
     for group in made:
         group.stop_all()
 

@@ -38,9 +38,11 @@ def _people(n: int, prefix: str = "user") -> list[dict[str, Any]]:
     return [{"email": f"{prefix}{i}@example.org", "name": f"N{i}"} for i in range(n)]
 
 
-def test_five_thousand_recipients_each_mailed_once(ses_server, workers, celery_app, redis_url):
+def test_five_thousand_recipients_each_mailed_once(
+    ses_server, shared_workers, celery_app, redis_url
+):
     server = ses_server()
-    group = workers(2, concurrency=2)
+    group = shared_workers
     people = _people(5000)
     people.append({"email": "USER7@example.org", "name": "again"})  # a duplicate row
     cid = _start(celery_app, server, group.queue, iter(people), ses={"rate_limit": None})
@@ -110,12 +112,12 @@ def _bulk_faults(server: Any, statuses: list[str]) -> None:
     server._admin("POST", "/_aws/ses/bulk-faults", {"statuses": statuses})
 
 
-def test_503s_and_throttling_then_resend_unknown(ses_server, workers, celery_app, redis_url):
+def test_503s_and_throttling_then_resend_unknown(ses_server, shared_workers, celery_app, redis_url):
     server = ses_server(max_send_rate=300)  # the server throttles entries over 300/s
     server.add_fault(operation="SendBulkEmail", count=2, status=503)  # outcome unknown
     server.add_fault(operation="SendBulkEmail", count=2, status=429)  # retried by the pipeline
     _bulk_faults(server, ["TRANSIENT_FAILURE"] * 5)
-    group = workers(2, concurrency=2)
+    group = shared_workers
     cid = _start(
         celery_app,
         server,
@@ -140,10 +142,10 @@ def test_503s_and_throttling_then_resend_unknown(ses_server, workers, celery_app
     assert status.counts["sent"] == 600
 
 
-def test_pause_resume_and_cancel(ses_server, workers, celery_app, redis_url):
+def test_pause_resume_and_cancel(ses_server, shared_workers, celery_app, redis_url):
     server = ses_server()
     server.add_fault(operation="SendBulkEmail", count=10_000, latency=0.1)
-    group = workers(2, concurrency=2)  # four worker processes in all
+    group = shared_workers  # four worker processes in all
     cid = _start(celery_app, server, group.queue, _people(800), ses={"rate_limit": None})
     _wait_for(lambda: campaign_status(cid, redis_url=redis_url).counts["sent"] >= 100, 60, "sends")
     assert pause(cid, redis_url=redis_url) == "paused"
