@@ -278,3 +278,23 @@ def test_spec_errors_name_the_field(changes, field):
     with pytest.raises(SesValidationError) as caught:
         _spec(**changes).check()
     assert caught.value.field == field
+
+
+def test_start_campaign_gives_workers_the_shared_limiter(redis_url):
+    from aws_ses.campaigns import make_app, start_campaign
+
+    cid = start_campaign(
+        [],
+        from_="news@example.com",
+        template="t",
+        app=make_app(redis_url),
+        check_suppression=False,
+        background=False,
+    )
+    ledger = Ledger(connect(redis_url), cid)
+    ses = ledger.spec()["ses"]
+    assert ses == {"rate_limit": "auto", "rate_limit_url": redis_url}
+    assert ledger.meta_fields()["enqueued"] == "1"
+    with pytest.raises(SesValidationError, match="campaign_id"):
+        start_campaign([], from_="a@example.com", template="t", app=make_app(redis_url),
+                       campaign_id="bad id!", background=False)  # fmt: skip
