@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: Chromium for the web-inbox browser test.
+# System packages: Chromium for the web-inbox browser test, redis-server for
+# the shared rate limiter and campaign tests, swaks for the SMTP test.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v swaks >/dev/null 2>&1 || need+=(swaks)
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     echo "installing system packages: ${need[*]}"

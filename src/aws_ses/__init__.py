@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from aws_ses.errors import MaxSendRateExceeded as MaxSendRateExceeded
     from aws_ses.errors import MessageRejected as MessageRejected
     from aws_ses.errors import NotFoundException as NotFoundException
+    from aws_ses.errors import RateLimiterUnavailable as RateLimiterUnavailable
     from aws_ses.errors import RateLimitTimeout as RateLimitTimeout
     from aws_ses.errors import SendingPausedException as SendingPausedException
     from aws_ses.errors import SesError as SesError
@@ -65,6 +66,7 @@ _ERRORS = (
     "CredentialsError", "DailyQuotaExceeded", "InternalServiceErrorException",
     "InvalidNextTokenException", "LimitExceededException", "MailFromDomainNotVerifiedException",
     "MaxSendRateExceeded", "MessageRejected", "NotFoundException", "RateLimitTimeout",
+    "RateLimiterUnavailable",
     "SendingPausedException", "SesError", "SesResponseError", "SesServiceError",
     "SesTimeoutError", "SesTransportError", "SesValidationError", "TooManyRequestsException",
 )  # fmt: skip

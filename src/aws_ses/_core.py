@@ -13,6 +13,7 @@ import platform
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from aws_ses._http import HttpRequest, Timeout
 from aws_ses._model import Operation, operation, shape
@@ -29,11 +30,12 @@ from aws_ses.resilience.retry import RetryPolicy
 from aws_ses.signing import SigV4Signer
 
 if TYPE_CHECKING:
+    from aws_ses.resilience.ratelimit import RateLimiter
     from aws_ses.resilience.retry import AdaptiveRate, RetryQuota
 
 __all__ = ["ClientCore"]
 
-logger = logging.getLogger("aws_ses.retry")
+logger = logging.getLogger("aws_ses.ratelimit")
 
 # Credentials this close to expiry are loaded again before the next call.
 _EXPIRY_MARGIN = timedelta(minutes=5)
@@ -96,6 +98,7 @@ class ClientCore:
         "breaker",
         "config",
         "endpoint",
+        "host",
         "region",
         "retry",
         "runtime",
@@ -128,6 +131,7 @@ class ClientCore:
             use_dual_stack=config.use_dual_stack,
             endpoint_url=config.endpoint_url,
         )
+        self.host = urlsplit(self.endpoint.url).hostname or ""
         self.signer = SigV4Signer(self.endpoint.signing_name)
         self._sigv4a: Any = None
         creds = config.credentials
@@ -260,23 +264,19 @@ class ClientCore:
             return
         self.signer.sign(request, credentials, region=endpoint.signing_region or self.region)
 
-    @staticmethod
-    def log_retry(name: str, attempt: int, delay: float, error: SesError) -> None:
-        logger.info(
-            "retrying %s after attempt %d (%s) in %.3fs",
-            name,
-            attempt,
-            error.code,
-            delay,
-            extra={
-                "aws_ses_event": "retry",
-                "operation": name,
-                "attempt": attempt,
-                "delay": delay,
-                "error_code": error.code,
-                "status": error.status,
-            },
+    def rate_unknown(self, limiter: RateLimiter, error: SesError | None) -> None:
+        """``rate_limit="auto"`` could not read MaxSendRate: keep (or start at) a safe rate."""
+        from aws_ses.config import DEFAULT_RATE_LIMIT
+
+        rate = limiter.rate or DEFAULT_RATE_LIMIT
+        logger.warning(
+            "rate_limit='auto': could not read SendQuota.MaxSendRate (%s); using %g "
+            "recipients/s until the next refresh",
+            error.code if error is not None else "absent from GetAccount",
+            rate,
+            extra={"rate_limit": rate, "error_code": error.code if error else None},
         )
+        limiter.set_rate(rate)
 
     @staticmethod
     def page_keys(op: Operation) -> tuple[str, str, str]:

@@ -1,7 +1,8 @@
 """The only I/O loops: drive a call plan the blocking way or the asyncio way.
 
 A plan (``aws_ses._pipeline``) yields steps; a driver performs each one and
-hands the outcome back. Everything else about a call, retries included, is
+hands the outcome back, or throws the step's exception back in so the plan
+decides what it means. Everything else about a call, retries included, is
 the plan's business, so these two functions are all that differs between
 ``SesClient`` and ``AsyncSesClient``.
 """
@@ -10,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aws_ses._pipeline import NEED_CREDENTIALS, Plan, Send, Sleep
-from aws_ses.errors import SesTransportError
+from aws_ses._pipeline import NEED_CREDENTIALS, Acquire, Call, Hook, Plan, Send, Sleep
 
 if TYPE_CHECKING:
     from aws_ses._core import ClientCore
@@ -22,9 +22,8 @@ __all__ = ["run_async", "run_sync"]
 
 def run_sync(plan: Plan, core: ClientCore, transport: Transport) -> Any:
     """Run a plan to its result (or its exception), blocking."""
-    sleep = core.runtime.sleep
     value: Any = None
-    error: BaseException | None = None
+    error: Exception | None = None
     try:
         while True:
             try:
@@ -32,19 +31,34 @@ def run_sync(plan: Plan, core: ClientCore, transport: Transport) -> Any:
             except StopIteration as done:
                 return done.value
             value = error = None
-            if type(step) is Send:
-                try:
-                    value = transport.send(step.request, timeout=step.timeout)
-                except SesTransportError as exc:
-                    error = exc
-            elif type(step) is Sleep:
-                sleep(step.seconds)
-            elif step is NEED_CREDENTIALS:
-                value = core.credentials()
-            else:  # pragma: no cover - a plan only yields the steps above
-                raise TypeError(f"unknown step {step!r}")
+            try:
+                kind = type(step)
+                if kind is Send:
+                    value = transport.send(step.request, timeout=step.timeout)  # type: ignore[union-attr]
+                elif step is NEED_CREDENTIALS:
+                    value = core.credentials()
+                elif kind is Sleep:
+                    core.runtime.sleep(step.seconds)  # type: ignore[union-attr]
+                else:
+                    value = _other_sync(step, core, transport)
+            except Exception as exc:
+                error = exc
     finally:
         plan.close()
+
+
+def _other_sync(step: Any, core: ClientCore, transport: Transport) -> Any:
+    if type(step) is Acquire:
+        return step.limiter.acquire(step.weight, max_wait=step.max_wait)
+    if type(step) is Call:
+        return run_sync(core.plan(step.operation, step.params), core, transport)
+    if type(step) is Hook:
+        from aws_ses.observability.hooks import run_request_hooks, run_response_hooks
+
+        run = run_request_hooks if step.event == "request" else run_response_hooks
+        run(core.config, step.view)  # type: ignore[arg-type]
+        return None
+    raise TypeError(f"unknown step {step!r}")  # pragma: no cover - a plan yields only these
 
 
 async def run_async(plan: Plan, core: ClientCore, transport: AsyncTransport) -> Any:
@@ -58,7 +72,7 @@ async def run_async(plan: Plan, core: ClientCore, transport: AsyncTransport) -> 
 
     sleep = core.runtime.asleep or asyncio.sleep
     value: Any = None
-    error: BaseException | None = None
+    error: Exception | None = None
     try:
         while True:
             try:
@@ -66,16 +80,31 @@ async def run_async(plan: Plan, core: ClientCore, transport: AsyncTransport) -> 
             except StopIteration as done:
                 return done.value
             value = error = None
-            if type(step) is Send:
-                try:
-                    value = await transport.send(step.request, timeout=step.timeout)
-                except SesTransportError as exc:
-                    error = exc
-            elif type(step) is Sleep:
-                await sleep(step.seconds)
-            elif step is NEED_CREDENTIALS:
-                value = await core.acredentials()
-            else:  # pragma: no cover - a plan only yields the steps above
-                raise TypeError(f"unknown step {step!r}")
+            try:
+                kind = type(step)
+                if kind is Send:
+                    value = await transport.send(step.request, timeout=step.timeout)  # type: ignore[union-attr]
+                elif step is NEED_CREDENTIALS:
+                    value = await core.acredentials()
+                elif kind is Sleep:
+                    await sleep(step.seconds)  # type: ignore[union-attr]
+                else:
+                    value = await _other_async(step, core, transport)
+            except Exception as exc:
+                error = exc
     finally:
         plan.close()
+
+
+async def _other_async(step: Any, core: ClientCore, transport: AsyncTransport) -> Any:
+    if type(step) is Acquire:
+        return await step.limiter.aacquire(step.weight, max_wait=step.max_wait)
+    if type(step) is Call:
+        return await run_async(core.plan(step.operation, step.params), core, transport)
+    if type(step) is Hook:
+        from aws_ses.observability.hooks import arun_request_hooks, arun_response_hooks
+
+        run = arun_request_hooks if step.event == "request" else arun_response_hooks
+        await run(core.config, step.view)  # type: ignore[arg-type]
+        return None
+    raise TypeError(f"unknown step {step!r}")  # pragma: no cover - a plan yields only these

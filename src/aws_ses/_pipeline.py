@@ -1,12 +1,13 @@
 """One call as a plan of steps: the whole policy, with no I/O in it.
 
-``call_plan`` is a generator. It validates and serializes the request, then
-for each attempt asks for credentials, signs, and yields :class:`Send`; it
-yields :class:`Sleep` between attempts. The driver (``aws_ses._drivers``)
-performs each step, the blocking or the asyncio way, and sends the outcome
-back in (or throws the transport's error in). Retries, the circuit breaker,
-the deadline and every error's ``maybe_sent`` / ``retryable`` are decided
-here, once, for both clients.
+``call_plan`` is a generator. It validates and serializes the request, waits
+its turn at the rate limiter, then for each attempt asks for credentials,
+signs, and yields :class:`Send`; it yields :class:`Sleep` between attempts.
+The driver (``aws_ses._drivers``) performs each step, the blocking or the
+asyncio way, and sends the outcome back in (or throws the step's exception
+in). Retries, the circuit breaker, the rate limiter, the deadline, tracing
+and every error's ``maybe_sent`` / ``retryable`` are decided here, once, for
+both clients.
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ from aws_ses._http import HttpRequest, HttpResponse, Timeout
 from aws_ses._metadata import ResponseMetadata
 from aws_ses._parse import parse_response, request_id_of
 from aws_ses.errors import SesError, SesTimeoutError
+from aws_ses.observability.observer import CallObserver
 from aws_ses.resilience.classify import SEND_OPERATIONS, Kind, classify, counts_against_breaker
 from aws_ses.resilience.retry import NO_RETRY_REFUND
 
 if TYPE_CHECKING:
     from aws_ses._core import ClientCore
+    from aws_ses._model import Operation
     from aws_ses.auth.credentials import Credentials
+    from aws_ses.endpoints import ResolvedEndpoint
+    from aws_ses.observability.hooks import RequestView, ResponseView
+    from aws_ses.resilience.ratelimit import RateLimiter
 
-__all__ = ["NEED_CREDENTIALS", "Plan", "Send", "Sleep", "call_plan"]
+__all__ = ["NEED_CREDENTIALS", "Acquire", "Call", "Hook", "Plan", "Send", "Sleep", "call_plan"]
 
 
 @dataclass(slots=True)
@@ -45,6 +51,31 @@ class Sleep:
     seconds: float
 
 
+@dataclass(slots=True)
+class Acquire:
+    """Wait for ``weight`` recipients of rate; the driver answers the seconds waited."""
+
+    limiter: RateLimiter
+    weight: float
+    max_wait: float | None
+
+
+@dataclass(slots=True)
+class Call:
+    """Make another call first (``GetAccount`` for an "auto" rate); answers its result."""
+
+    operation: str
+    params: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Hook:
+    """Run the user's ``request`` or ``response`` hooks with this redacted view."""
+
+    event: str
+    view: RequestView | ResponseView
+
+
 class _NeedCredentials:
     """Load (or refresh) credentials; the driver answers with ``Credentials``."""
 
@@ -56,20 +87,42 @@ class _NeedCredentials:
 
 NEED_CREDENTIALS: Final = _NeedCredentials()
 
-Step = Send | Sleep | _NeedCredentials
+Step = Send | Sleep | Acquire | Call | Hook | _NeedCredentials
 Plan = Generator[Step, Any, Any]
 
 
 def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
     """The plan for one call of operation ``name`` (snake_case) with wire-named params."""
     op, base, endpoint = core.build(name, params)  # raises before any I/O on bad input
+    observer = CallObserver(name, core.region, core.host, params, core.config)
+    try:
+        result = yield from _call(core, name, params, op, base, endpoint, observer)
+    except BaseException as exc:  # the span and log record say how it ended
+        observer.failure(exc)
+        raise
+    observer.success(result)
+    return result
+
+
+def _call(
+    core: ClientCore,
+    name: str,
+    params: dict[str, Any],
+    op: Operation,
+    base: HttpRequest,
+    endpoint: ResolvedEndpoint,
+    observer: CallObserver,
+) -> Plan:
+    config = core.config
     policy = core.retry
     runtime = core.runtime
     breaker = core.breaker
     is_send = name in SEND_OPERATIONS
     max_attempts = policy.max_attempts
-    deadline = core.config.deadline
+    deadline = config.deadline
     started = runtime.monotonic() if deadline is not None else 0.0
+    if config.rate_limit is not None and config.rate_limit is not False:
+        yield from _take_rate(core, name, params, observer)
     base.headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
     maybe_sent = False  # across attempts: may any of them have reached SES?
     attempt = last_cost = 0
@@ -80,9 +133,7 @@ def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
             remaining = deadline - (runtime.monotonic() - started)
             if remaining <= 0:
                 raise _deadline_error(name, deadline, attempt - 1, maybe_sent)
-            timeout = Timeout(
-                connect=min(timeout.connect, remaining), read=min(timeout.read, remaining)
-            )
+            timeout = Timeout(min(timeout.connect, remaining), min(timeout.read, remaining))
         if breaker is not None:
             try:
                 breaker.check()
@@ -101,13 +152,19 @@ def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
         request = HttpRequest(base.method, base.url, headers, base.body)
         credentials: Credentials = yield NEED_CREDENTIALS
         core.sign(request, credentials, endpoint)
+        request_view = observer.attempt(attempt, request)
+        if request_view is not None:
+            yield Hook("request", request_view)
         response: HttpResponse | None = None
         try:
             response = yield Send(request, timeout)
+            response_view = observer.response(response.status, response.headers)
+            if response_view is not None:
+                yield Hook("response", response_view)
             result = parse_response(op, response)
         except SesError as exc:
             error = exc
-        except GeneratorExit:  # the caller gave up mid-attempt (cancelled)
+        except BaseException:  # cancelled mid-attempt, or a hook raised
             if breaker is not None:
                 breaker.release_probe()
             raise
@@ -141,8 +198,38 @@ def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
         delay = policy.delay(attempt, kind, response.headers if response is not None else None)
         if deadline is not None and runtime.monotonic() - started + delay >= deadline:
             raise _deadline_error(name, deadline, attempt, maybe_sent) from error
-        core.log_retry(name, attempt, delay, error)
+        observer.retry(attempt, delay, error)
         yield Sleep(delay)
+
+
+def _take_rate(
+    core: ClientCore, name: str, params: dict[str, Any], observer: CallObserver
+) -> Generator[Step, Any, None]:
+    """Wait this send's share of the recipients-per-second rate."""
+    from aws_ses.resilience.ratelimit import limiter_for, recipient_weight
+
+    weight = recipient_weight(name, params)
+    if not weight:
+        return
+    credentials: Credentials = yield NEED_CREDENTIALS
+    limiter = limiter_for(core.config, region=core.region, account_key=credentials.access_key_id)
+    if limiter is None:
+        return
+    if limiter.needs_rate():  # "auto": this caller reads the account's MaxSendRate
+        try:
+            account = yield Call("get_account", {})
+        except SesError as exc:
+            core.rate_unknown(limiter, exc)
+        else:
+            quota = getattr(account, "send_quota", None)
+            rate = getattr(quota, "max_send_rate", None)
+            if rate:
+                limiter.set_rate(rate)
+            else:
+                core.rate_unknown(limiter, None)
+    waited = yield Acquire(limiter, weight, core.config.rate_limit_max_wait)
+    if waited > 0:
+        observer.rate_wait(waited)
 
 
 def _attach_metadata(result: Any, response: HttpResponse, attempt: int) -> None:

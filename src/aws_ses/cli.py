@@ -25,8 +25,8 @@ app = typer.Typer(
     },
     help=(
         "Run the local SES v2 server. Options: --host, --port, --data-dir, --region, "
-        "--no-auth, --sandbox, --no-auto-verify, --max-send-rate "
-        "(aws-ses local --help lists them)."
+        "--no-auth, --sandbox, --no-auto-verify, --max-send-rate, --smtp-port, --smtp-tls, "
+        "--allow-host, --admin-token (aws-ses local --help lists them)."
     ),
 )
 def local(ctx: typer.Context) -> None:

@@ -230,12 +230,26 @@ class SesConfig:
                 raise SesValidationError(
                     "AWS_MAX_ATTEMPTS", f"{attempts!r} is not a whole number"
                 ) from None
-        rate = env.get("AWS_SES_RATE_LIMIT")
-        if rate:
+        rate = env.get("AWS_SES_RATE_LIMIT", "").strip().lower()
+        if rate in _TRUE or rate in ("false", "off", "no"):
+            values["rate_limit"] = rate in _TRUE
+        elif rate:
             values["rate_limit"] = rate if rate == "auto" else _number(rate, "AWS_SES_RATE_LIMIT")
         url = env.get("AWS_SES_RATE_LIMIT_URL")
         if url:
             values["rate_limit_url"] = url
+        for field, var in (
+            ("rate_limit_burst", "AWS_SES_RATE_LIMIT_BURST"),
+            ("rate_limit_max_wait", "AWS_SES_RATE_LIMIT_MAX_WAIT"),
+        ):
+            if env.get(var):
+                values[field] = _number(env[var], var)
+        fallback = env.get("AWS_SES_RATE_LIMIT_FALLBACK")
+        if fallback:
+            values["rate_limit_fallback"] = fallback.strip().lower()
+        sensitive = _env_flag(env, "AWS_SES_LOG_SENSITIVE")
+        if sensitive is not None:
+            values["log_sensitive"] = sensitive
         values.update(overrides)
         return cls(**values)
 

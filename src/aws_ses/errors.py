@@ -28,6 +28,7 @@ __all__ = [
     "MessageRejected",
     "NotFoundException",
     "RateLimitTimeout",
+    "RateLimiterUnavailable",
     "SendingPausedException",
     "SesError",
     "SesResponseError",
@@ -160,6 +161,11 @@ class RateLimitTimeout(SesError):
 
     Nothing was sent; the caller decides whether to try later.
     """
+
+
+class RateLimiterUnavailable(SesError):
+    """The shared rate limiter (Redis) cannot be reached and ``rate_limit_fallback``
+    is ``"fail"``. Nothing was sent."""
 
 
 class SesResponseError(SesError):

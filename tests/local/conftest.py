@@ -22,8 +22,7 @@ def admin(server: LocalServer, method: str, path: str, body: Any = None) -> Any:
     """Call one of the server's admin endpoints; the decoded JSON reply."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(server.url + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
+    request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read() or b"null")
 

@@ -17,7 +17,7 @@ import pytest
 from starlette.applications import Starlette
 
 from aws_ses.local import create_app, quota
-from aws_ses.local.state import HANDLERS, ServerState
+from aws_ses.local.state import ServerState
 from aws_ses.transport.asgi import SyncASGITransport
 from aws_ses.transport.base import HttpRequest, Timeout
 
@@ -103,12 +103,12 @@ def send(
         "Destination": {"ToAddresses": list(to)},
         "Content": {"Simple": {"Subject": {"Data": subject}, "Body": body, **simple}},
     }
-    return str(HANDLERS["SendEmail"](state, params)["MessageId"])
+    return str(state.handlers["SendEmail"](state, params)["MessageId"])
 
 
 def send_raw(state: ServerState, raw: bytes) -> str:
     params = {"Content": {"Raw": {"Data": base64.b64encode(raw).decode()}}}
-    return str(HANDLERS["SendEmail"](state, params)["MessageId"])
+    return str(state.handlers["SendEmail"](state, params)["MessageId"])
 
 
 # --------------------------------------------------------------- read-back
@@ -117,7 +117,7 @@ def send_raw(state: ServerState, raw: bytes) -> str:
 def test_filters_by_id_and_by_address(state: ServerState, http: Client) -> None:
     first = send(state, "Ann@Example.org")
     second = send(state, "bob@example.org", sender="Team <team@example.com>")
-    third = HANDLERS["SendEmail"](
+    third = state.handlers["SendEmail"](
         state,
         {
             "FromEmailAddress": "me@example.com",
@@ -167,7 +167,7 @@ def test_events_endpoint_filters(state: ServerState, http: Client) -> None:
         "cs",
         {"EventDestinations": [{"Name": "sns", "Enabled": True, "MatchingEventTypes": ["BOUNCE"]}]},
     )
-    HANDLERS["SendEmail"](
+    state.handlers["SendEmail"](
         state,
         {
             "FromEmailAddress": "me@example.com",

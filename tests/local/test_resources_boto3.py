@@ -69,7 +69,7 @@ def test_domain_identity_lifecycle(boto3_client: Any) -> None:
     assert got["DkimAttributes"]["Tokens"] == dkim["Tokens"]
     assert got["Policies"] == {}
     assert got["Tags"] == [{"Key": "team", "Value": "mail"}]
-    assert "MailFromAttributes" not in got
+    assert got["MailFromAttributes"] == {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}
 
     listed = boto3_client.list_email_identities()["EmailIdentities"]
     assert listed == [
@@ -193,7 +193,7 @@ def test_identity_attributes_are_reflected(boto3_client: Any) -> None:
     boto3_client.put_email_identity_mail_from_attributes(EmailIdentity="example.net")
     boto3_client.put_email_identity_configuration_set_attributes(EmailIdentity="example.net")
     got = boto3_client.get_email_identity(EmailIdentity="example.net")
-    assert "MailFromAttributes" not in got
+    assert got["MailFromAttributes"] == {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}
     assert "ConfigurationSetName" not in got
     with pytest.raises(ClientError) as info:
         boto3_client.put_email_identity_dkim_attributes(

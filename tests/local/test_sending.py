@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 from starlette.applications import Starlette
 
 from aws_ses.local import LocalServer, create_app, quota
-from aws_ses.local.state import HANDLERS, ApiError, ServerState
+from aws_ses.local.state import ApiError, ServerState
 from aws_ses.transport.asgi import SyncASGITransport
 from aws_ses.transport.base import HttpRequest, Timeout
 
@@ -115,7 +115,7 @@ def http(app: Starlette) -> Iterator[TestClient]:
 
 
 def call(state: ServerState, operation: str, **params: Any) -> dict[str, Any]:
-    return HANDLERS[operation](state, params)
+    return state.handlers[operation](state, params)
 
 
 def rejected(state: ServerState, operation: str, **params: Any) -> ApiError:

@@ -186,7 +186,10 @@ def test_stale_date(server: LocalServer) -> None:
 def test_missing_authorization(server: LocalServer) -> None:
     status, code, reply = send(HttpRequest("GET", server.url + "/v2/email/account"))
     assert (status, code) == (403, "MissingAuthenticationToken")
-    assert reply == {"message": "Missing Authentication Token"}
+    assert reply == {
+        "__type": "MissingAuthenticationToken",
+        "message": "Missing Authentication Token",
+    }
 
 
 def test_malformed_authorization(server: LocalServer) -> None:

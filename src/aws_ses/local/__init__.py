@@ -3,8 +3,9 @@
 ``create_app()`` returns the ASGI app (for in-process use through
 :class:`aws_ses.transport.asgi.ASGITransport`); :class:`LocalServer` runs it on
 a background thread for tests and demos; ``python -m aws_ses.local`` (or
-``aws-ses local``) serves it in the foreground. Importing this package imports
-Starlette; ``import aws_ses`` does not.
+``aws-ses local``) serves it in the foreground. ``smtp_port`` (``--smtp-port``)
+adds the SMTP endpoint (:mod:`aws_ses.local.smtp`). Importing this package
+imports Starlette; ``import aws_ses`` does not.
 """
 
 from __future__ import annotations

@@ -44,6 +44,30 @@ def build_parser(prog: str = "python -m aws_ses.local") -> argparse.ArgumentPars
     parser.add_argument(
         "--max-send-rate", type=float, default=None, help="recipients per second (default 14)"
     )
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=None,
+        help="also accept mail over SMTP on this port (SES SMTP credentials; e.g. 2587)",
+    )
+    parser.add_argument(
+        "--smtp-tls",
+        action="store_true",
+        help="offer STARTTLS on the SMTP port (a generated local certificate) and require it "
+        "before AUTH",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another Host name the admin and inbox routes answer (repeatable)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        default=None,
+        help="require this token on /_aws/* and /_inbox (generated when --host is not loopback)",
+    )
     return parser
 
 
@@ -54,6 +78,8 @@ def options_from_args(args: argparse.Namespace) -> ServerOptions:
         sandbox=args.sandbox,
         auto_verify=not args.no_auto_verify,
         data_dir=args.data_dir,
+        allowed_hosts=tuple(args.allow_host),
+        admin_token=args.admin_token or None,
     )
     if args.max_send_rate is not None:
         if args.max_send_rate <= 0:
@@ -66,7 +92,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     parser = build_parser(prog) if prog else build_parser()
     args = parser.parse_args(argv)
     options = options_from_args(args)
-    from aws_ses.local.app import serve
+    if args.smtp_port is not None and not 0 < args.smtp_port < 65536:
+        raise SystemExit("--smtp-port must be a port number (1-65535)")
+    from aws_ses.local.app import serve, with_admin_token
+
+    options = with_admin_token(args.host, options)
 
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}"
@@ -78,10 +108,20 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     else:
         print("credentials:                  any (signatures are not checked)")
     print(f"region:                       {options.region}")
+    if args.smtp_port is not None:
+        tls = " (STARTTLS)" if args.smtp_tls else ""
+        print(f"SMTP:                         {host}:{args.smtp_port}{tls}")
+        if options.auth:
+            from aws_ses.smtp import smtp_credentials
+
+            user, password = smtp_credentials(key, secret, options.region)
+            print(f"SMTP credentials:             user {user!r}, password {password!r}")
+    if options.admin_token is not None:
+        print(f"admin token:                  {options.admin_token}")
     if options.data_dir is not None:
         print(f"state:                        {options.data_dir / 'ses.sqlite3'}")
     sys.stdout.flush()
-    serve(options, host=args.host, port=args.port)
+    serve(options, host=args.host, port=args.port, smtp_port=args.smtp_port, smtp_tls=args.smtp_tls)
     return 0
 
 

@@ -4,15 +4,21 @@ Requests are routed, decoded and validated with the same generated model the
 client uses: each operation's URI template becomes a pattern over the raw
 (still percent-encoded) path, and when several match the one with the most
 literal characters wins (``.../contacts/list`` over ``.../contacts/{EmailAddress}``).
-Path labels are percent-decoded, query members typed by their shapes, the
-JSON body taken as is, and the merged parameters checked for required
-members, enum values and JSON types before the operation's handler runs in a
-thread (the store is synchronous SQLite).
+Routes of earlier model versions (:mod:`aws_ses.local.legacy_routes`) are
+served too. Path labels are percent-decoded, query members typed by their
+shapes, the JSON body taken as is, and the merged parameters checked for
+required members, enum values and JSON types before the operation's handler
+runs in a thread (the store is synchronous SQLite).
 
-Every response carries ``x-amzn-RequestId``; errors carry ``X-Amzn-ErrorType``
-and a ``{"message": ...}`` body with the status of the error, which is what
-SDKs (boto3 included) parse. Paths under ``/_aws/`` and ``/_inbox`` are the
-server's own admin, read-back and inbox pages.
+A request is answered as early as it can be: an unknown route before its
+body is read, a missing signature before its body is read, a declared
+``Content-Length`` over the limit before its body is read, and a body that
+grows past the limit while streaming as soon as it does. Nothing a client
+sends gets a 500: every error is an SES error shape (``X-Amzn-ErrorType``,
+``{"__type", "message"}``) with SES's status.
+
+Paths under ``/_aws`` and ``/_inbox`` are the server's own admin, read-back
+and inbox routes, guarded by :mod:`aws_ses.local.admin`.
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ import functools
 import json
 import logging
 import re
+import secrets
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.applications import Starlette
@@ -37,8 +44,34 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
 from aws_ses._model import Operation, operation, operation_names, shape
+from aws_ses._rules import MAX_MESSAGE_BYTES
+from aws_ses.local import admin, faults, inbox, resources, sending, sns
 from aws_ses.local.faults import take_fault
-from aws_ses.local.state import DEFAULT_PORT, HANDLERS, ApiError, ServerOptions, ServerState
+from aws_ses.local.handlers import (
+    account,
+    configuration_sets,
+    contacts,
+    dedicated_ips,
+    deliverability,
+    identities,
+    insights,
+    multi_region,
+    reputation,
+    suppression,
+    tagging,
+    templates,
+    tenants,
+)
+from aws_ses.local.jsonbody import MAX_JSON_DEPTH, decode_json
+from aws_ses.local.legacy_routes import LEGACY_ROUTES
+from aws_ses.local.state import (
+    DEFAULT_PORT,
+    ApiError,
+    Handler,
+    ServerOptions,
+    ServerState,
+    is_loopback,
+)
 from aws_ses.signing.verify import SignatureError, verify_request
 
 if TYPE_CHECKING:
@@ -46,8 +79,17 @@ if TYPE_CHECKING:
 
     from aws_ses.async_client import AsyncSesClient
     from aws_ses.client import SesClient
+    from aws_ses.local.smtp import SmtpEndpoint
 
-__all__ = ["DEFAULT_PORT", "LocalServer", "create_app", "serve"]
+__all__ = [
+    "DEFAULT_PORT",
+    "MAX_JSON_DEPTH",
+    "MAX_REQUEST_BYTES",
+    "LocalServer",
+    "create_app",
+    "serve",
+    "with_admin_token",
+]
 
 log = logging.getLogger("aws_ses.local")
 
@@ -56,8 +98,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-_ADMIN_PREFIXES = ("/_aws/", "/_inbox")
-_ADMIN_EXACT = ("/_aws", "/_inbox")
+# The largest request body: a SendEmail carrying a raw message of SES's
+# maximum size, base64-encoded, plus room for the rest of the request.
+MAX_REQUEST_BYTES = (MAX_MESSAGE_BYTES + 2) // 3 * 4 + 1024 * 1024
+# Admin and inbox requests are small.
+MAX_ADMIN_BYTES = 1024 * 1024
 
 
 # ------------------------------------------------------------------ routing
@@ -70,10 +115,13 @@ class _Route:
     pattern: re.Pattern[str]
     labels: tuple[str, ...]
     literal: int  # characters of the template outside labels: more is more specific
+    query: tuple[tuple[str, str], ...] = ()  # a legacy route's query members
 
 
-def _compile(op: Operation) -> _Route:
-    path = op.uri.partition("?")[0]
+def _compile(
+    op: Operation, method: str, uri: str, query: tuple[tuple[str, str], ...] = ()
+) -> _Route:
+    path = uri.partition("?")[0]
     # SES accepts a path with or without its trailing slash (``/insights/{MessageId}/``).
     path = path.rstrip("/") or "/"
     pattern, literal, labels = "", 0, []
@@ -86,29 +134,41 @@ def _compile(op: Operation) -> _Route:
         else:
             pattern += re.escape(piece)
             literal += len(piece)
-    return _Route(op, op.method, re.compile(pattern + "/?"), tuple(labels), literal)
+    return _Route(op, method, re.compile(pattern + "/?"), tuple(labels), literal, query)
+
+
+@functools.cache
+def _operations() -> dict[str, Operation]:
+    return {operation(n).name: operation(n) for n in operation_names()}
 
 
 @functools.cache
 def _routes() -> tuple[_Route, ...]:
-    compiled = [_compile(operation(name)) for name in operation_names()]
+    ops = _operations()
+    compiled = [_compile(op, op.method, op.uri) for op in ops.values()]
+    compiled += [_compile(ops[r.operation], r.method, r.uri, r.query) for r in LEGACY_ROUTES]
     compiled.sort(key=lambda r: (-r.literal, len(r.labels)))
     return tuple(compiled)
 
 
-def match_route(method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None:
-    """The operation for a request and its decoded path labels, or None."""
+def _match(method: str, raw_path: str) -> tuple[_Route, dict[str, str]] | None:
     path = raw_path.partition("?")[0]
     for route in _routes():
         if route.method != method:
             continue
         found = route.pattern.fullmatch(path)
         if found is not None:
-            return route.op, {
+            return route, {
                 label: unquote(value)
                 for label, value in zip(route.labels, found.groups(), strict=True)
             }
     return None
+
+
+def match_route(method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None:
+    """The operation for a request and its decoded path labels, or None."""
+    found = _match(method, raw_path)
+    return None if found is None else (found[0].op, found[1])
 
 
 # ----------------------------------------------------------------- decoding
@@ -134,10 +194,8 @@ def _query_value(shape_name: str, text: str, where: str) -> Any:
                 raise ValueError(text)
             return text == "true"
         if kind == "timestamp":
-            from aws_ses.local.resources import parse_timestamp
-
-            return parse_timestamp(text)
-    except ValueError:
+            return resources.parse_timestamp(text)
+    except (ValueError, OverflowError):
         raise _bad(
             f"1 validation error detected: Value '{text}' at '{where}' failed to satisfy "
             f"constraint: Member must be a valid {kind}"
@@ -146,15 +204,16 @@ def _query_value(shape_name: str, text: str, where: str) -> Any:
 
 
 def decode_request(
-    op: Operation, labels: dict[str, str], query_string: str, body: bytes
+    op: Operation,
+    labels: dict[str, str],
+    query_string: str,
+    body: bytes | bytearray,
+    legacy_query: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, Any]:
     """The request's members by wire name: path labels, typed query members, JSON body."""
     params: dict[str, Any] = {}
     if body.strip():
-        try:
-            decoded = json.loads(body)
-        except ValueError:
-            raise _bad("The request body is not valid JSON.") from None
+        decoded = decode_json(body)
         if not isinstance(decoded, dict):
             raise _bad("The request body must be a JSON object.")
         params.update(decoded)
@@ -163,11 +222,17 @@ def decode_request(
     query: dict[str, list[str]] = {}
     for key, value in parse_qsl(query_string, keep_blank_values=True):
         query.setdefault(key, []).append(value)
+    legacy = dict(legacy_query)
     for m in shape(op.input).members:
         name = m.location_name or m.wire
         if m.location == "uri" and name in labels:
             params[m.wire] = labels[name]
-        elif m.location == "querystring" and name in query:
+            continue
+        in_query = m.location == "querystring" and name in query
+        if not in_query and m.wire in legacy.values():
+            name = next(k for k, v in legacy.items() if v == m.wire)
+            in_query = name in query
+        if in_query:
             target = shape(m.shape)
             if target.kind == "list":
                 params[m.wire] = [
@@ -190,6 +255,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "map": (dict,),
     "structure": (dict,),
 }
+# Java's int and long, which SES's frontend parses numbers into.
+_INT_RANGE = {"integer": 2**31, "long": 2**63}
 
 
 def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int = 0) -> None:
@@ -204,9 +271,19 @@ def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int
             f"Value at '{path}' failed to satisfy constraint: Member must be of type {sh.kind}"
         )
         return
-    if depth > 20:
+    if depth > MAX_JSON_DEPTH:
         return
-    if sh.kind == "string" and sh.enum is not None and value not in sh.enum:
+    if sh.kind in _INT_RANGE and not -_INT_RANGE[sh.kind] <= value < _INT_RANGE[sh.kind]:
+        errors.append(
+            f"Value '{value}' at '{path}' failed to satisfy constraint: "
+            f"Member must be a valid {sh.kind}"
+        )
+    elif sh.kind == "timestamp" and not _valid_timestamp(value):
+        errors.append(
+            f"Value '{value}' at '{path}' failed to satisfy constraint: "
+            "Member must be a valid timestamp"
+        )
+    elif sh.kind == "string" and sh.enum is not None and value not in sh.enum:
         errors.append(
             f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy "
             f"enum value set: [{', '.join(sorted(sh.enum))}]"
@@ -231,6 +308,14 @@ def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int
         for key, item in value.items():
             if item is not None:
                 _check(sh.value, item, f"{path}.{key}", errors, depth + 1)
+
+
+def _valid_timestamp(value: Any) -> bool:
+    try:
+        when = resources.parse_timestamp(value)
+    except (ValueError, OverflowError):
+        return False
+    return -62135596800.0 <= when <= 253402300799.0  # years 1 to 9999
 
 
 def validate_request(op: Operation, params: dict[str, Any]) -> None:
@@ -266,7 +351,7 @@ async def _respond(send: Send, status: int, body: Any, headers: list[tuple[bytes
 
 async def _error(send: Send, request_id: str, code: str, message: str, status: int) -> None:
     headers = _headers(request_id, {"x-amzn-errortype": code})
-    await _respond(send, status, {"message": message}, headers)
+    await _respond(send, status, {"__type": code, "message": message}, headers)
 
 
 def _shape_output(op: Operation, result: dict[str, Any]) -> dict[str, Any]:
@@ -277,16 +362,61 @@ def _shape_output(op: Operation, result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k in wanted and v is not None}
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or []:
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        "RequestEntityTooLargeException",
+        f"Request body is larger than the limit of {limit} bytes.",
+        413,
+    )
+
+
+def declared_length(scope: Scope, limit: int) -> int | None:
+    """The request's ``Content-Length`` (None when absent); 413 over ``limit``."""
+    text = _header(scope, b"content-length")
+    if text is None:
+        return None
+    text = text.strip()
+    if not text.isdigit():
+        raise _bad("Content-Length must be a non-negative integer.")
+    length = int(text)
+    if length > limit:
+        raise _too_large(limit)
+    return length
+
+
+async def read_body(receive: Receive, limit: int, length: int | None) -> bytearray:
+    """The whole body, refusing it (413) as soon as it passes ``limit``.
+
+    With a declared length the buffer is allocated once, so a large body
+    costs its own size and no more.
+    """
+    buffer = bytearray(length) if length else bytearray()
+    filled = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        end = filled + len(chunk)
+        if end > limit:
+            raise _too_large(limit)
+        if length is not None and end <= length:
+            buffer[filled:end] = chunk
+        else:
+            buffer[filled:] = chunk
+        filled = end
         if not message.get("more_body", False):
             break
-    return b"".join(chunks)
+    if filled < len(buffer):
+        del buffer[filled:]
+    return buffer
 
 
 class ConnectionDropped(ConnectionError):
@@ -306,19 +436,19 @@ async def _drop_connection(send: Send) -> None:
         await asyncio.sleep(0)
 
 
-def _handler_for(name: str) -> Callable[[ServerState, dict[str, Any]], dict[str, Any]]:
-    found = HANDLERS.get(name)
-    if found is not None:
-        return found
-    from aws_ses.local.resources import generic_handler
+def _handler_for(state: ServerState, name: str) -> Handler:
+    found = state.handlers.get(name)
+    return found if found is not None else resources.generic_handler(name)
 
-    return generic_handler(name)
+
+def _run_handler(state: ServerState, fn: Handler, params: dict[str, Any]) -> dict[str, Any]:
+    with state.gate.request():
+        return fn(state, params)
 
 
 async def handle_ses(state: ServerState, scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one SES v2 API request."""
     request_id = str(uuid.uuid4())
-    body = await _read_body(receive)
     method = str(scope["method"]).upper()
     raw_path = scope.get("raw_path") or str(scope["path"]).encode()
     raw = raw_path.decode("utf-8", "replace") if isinstance(raw_path, bytes) else str(raw_path)
@@ -329,10 +459,16 @@ async def handle_ses(state: ServerState, scope: Scope, receive: Receive, send: S
         else str(query_bytes)
     )
     try:
-        matched = match_route(method, raw)
+        matched = _match(method, raw)
         if matched is None:
             raise ApiError("UnknownOperationException", f"Unknown operation: {method} {raw}", 404)
-        op, labels = matched
+        route, labels = matched
+        op = route.op
+        if state.options.auth and not (_header(scope, b"authorization") or "").strip():
+            raise SignatureError("MissingAuthenticationToken", "Missing Authentication Token")
+        body = await read_body(
+            receive, MAX_REQUEST_BYTES, declared_length(scope, MAX_REQUEST_BYTES)
+        )
         if state.options.auth:
             _authenticate(state, method, raw, query, scope, body)
         fault = take_fault(state, op.name)
@@ -344,9 +480,12 @@ async def handle_ses(state: ServerState, scope: Scope, receive: Receive, send: S
                 return
             if fault.status is not None:
                 raise ApiError(fault.code or "InternalFailure", fault.message or "", fault.status)
-        params = decode_request(op, labels, query, body)
+        params = decode_request(op, labels, query, body, route.query)
+        del body  # a large raw message is held once, in params, from here on
         validate_request(op, params)
-        result = await run_in_threadpool(_handler_for(op.name), state, params)
+        handler = _handler_for(state, op.name)
+        result = await run_in_threadpool(_run_handler, state, handler, params)
+        del params
         await _respond(send, 200, _shape_output(op, result or {}), _headers(request_id))
     except ApiError as exc:
         await _error(send, request_id, exc.code, exc.message, exc.status)
@@ -354,31 +493,65 @@ async def handle_ses(state: ServerState, scope: Scope, receive: Receive, send: S
         await _error(send, request_id, exc.code, exc.message, exc.status or 403)
     except ConnectionDropped:
         raise
-    except Exception as exc:
+    except Exception:
         log.exception("local SES: internal error serving %s %s", method, raw)
-        await _error(send, request_id, "InternalFailure", f"Internal server error: {exc}", 500)
+        await _error(
+            send,
+            request_id,
+            "InternalFailure",
+            "The request processing has failed because of an unknown error.",
+            500,
+        )
 
 
 def _authenticate(
-    state: ServerState, method: str, raw_path: str, query: str, scope: Scope, body: bytes
+    state: ServerState,
+    method: str,
+    raw_path: str,
+    query: str,
+    scope: Scope,
+    body: bytes | bytearray,
 ) -> None:
     # Any region's signature is accepted: SDKs sign with the region they were
     # given, and a local endpoint serves them all.
-    verify_request(
-        method,
-        raw_path,
-        query,
-        list(scope.get("headers") or []),
-        body,
-        state.options.credentials.get,
-    )
+    try:
+        verify_request(
+            method,
+            raw_path,
+            query,
+            list(scope.get("headers") or []),
+            cast(bytes, body),  # only hashed: a bytearray serves without a copy
+            state.options.credentials.get,
+        )
+    except ImportError:
+        # SigV4a needs ``cryptography``; the ``local`` extra installs it, but a
+        # server installed without it refuses such requests rather than failing.
+        raise ApiError(
+            "InvalidSignatureException",
+            "This local server cannot verify SigV4a signatures: install the 'cryptography' "
+            "package (pip install 'aws-ses[local]').",
+            400,
+        ) from None
 
 
 # ---------------------------------------------------------------------- app
 
 
-def _is_admin(path: str) -> bool:
-    return path in _ADMIN_EXACT or path.startswith(_ADMIN_PREFIXES)
+async def _refuse(send: Send, refusal: admin.Refusal, request_id: bytes) -> None:
+    payload = refusal.body()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": refusal.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"x-amzn-requestid", request_id),
+                (b"x-amzn-errortype", refusal.code.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
 
 
 class _LocalSesApp(Starlette):
@@ -386,15 +559,31 @@ class _LocalSesApp(Starlette):
 
     They bypass Starlette's middleware so that ``send`` is the server's own
     (see :func:`_drop_connection`) and errors are answered in SES's format.
+    Every admin request passes :func:`aws_ses.local.admin.refusal` first,
+    whichever module registered its route.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not _is_admin(str(scope["path"])):
+        if scope["type"] == "http" and not admin.is_admin_path(str(scope["path"])):
             scope["app"] = self
             await handle_ses(self.state.ses, scope, receive, send)
             return
         if scope["type"] == "http":
+            options: ServerOptions = self.state.ses.options
             request_id = str(uuid.uuid4()).encode()
+            refused = admin.refusal(scope, options)
+            body = b""
+            if refused is None:
+                try:
+                    length = declared_length(scope, MAX_ADMIN_BYTES)
+                    body = bytes(await read_body(receive, MAX_ADMIN_BYTES, length))
+                except ApiError as exc:
+                    refused = admin.Refusal(exc.status, exc.code, exc.message)
+            if refused is not None:
+                await _refuse(send, refused, request_id)
+                return
+            set_cookie = _token_cookie(scope, options)
+            receive = _replay(body, receive)
             inner = send
 
             async def send_with_id(message: Message) -> None:
@@ -402,6 +591,8 @@ class _LocalSesApp(Starlette):
                     headers = list(message.get("headers") or [])
                     if not any(k.lower() == b"x-amzn-requestid" for k, _ in headers):
                         headers.append((b"x-amzn-requestid", request_id))
+                    if set_cookie is not None:
+                        headers.append((b"set-cookie", set_cookie))
                     message = {**message, "headers": headers}
                 await inner(message)
 
@@ -409,50 +600,108 @@ class _LocalSesApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
+def _token_cookie(scope: Scope, options: ServerOptions) -> bytes | None:
+    """An HttpOnly cookie with the admin token, when it came as ``?token=``."""
+    if options.admin_token is None or b"token=" not in (scope.get("query_string") or b""):
+        return None
+    return (
+        f"{admin.TOKEN_COOKIE}={options.admin_token}; HttpOnly; SameSite=Strict; Path=/"
+    ).encode()
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the already-read (and size-checked) body, then waits as before."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 def _options(options: ServerOptions | None, overrides: dict[str, Any]) -> ServerOptions:
     base = options if options is not None else ServerOptions()
     return dataclasses.replace(base, **overrides) if overrides else base
 
 
+def handler_table() -> dict[str, Handler]:
+    """Every operation's handler: the specific ones, then the generic engine for the rest."""
+    table: dict[str, Handler] = {}
+    families = (
+        identities.handlers,
+        templates.handlers,
+        configuration_sets.handlers,
+        suppression.handlers,
+        dedicated_ips.handlers,
+        account.handlers,
+        deliverability.handlers,
+        insights.handlers,
+        tagging.handlers,
+        contacts.handlers,
+        tenants.handlers,
+        reputation.handlers,
+        multi_region.handlers,
+        sending.handlers,
+    )
+    for part in (family.items() for family in families):
+        table.update(part)
+    for name in _operations():
+        table.setdefault(name, resources.generic_handler(name))
+    return table
+
+
 def create_app(options: ServerOptions | None = None, **option_overrides: Any) -> Starlette:
     """The ASGI app of the local SES v2 server; its state is ``app.state.ses``."""
-    # Importing the handler modules registers their handlers.
-    import aws_ses.local.resources
-    from aws_ses.local import faults
-
-    try:
-        import aws_ses.local.sending  # noqa: F401
-    except ImportError:  # pragma: no cover - the sending side is optional
-        log.debug("aws_ses.local.sending unavailable: sends use the generic handler")
-    routes: list[BaseRoute] = list(faults.routes())
-    from aws_ses.local import sns
-
-    routes.extend(sns.routes())
-    try:
-        from aws_ses.local import inbox
-    except ImportError:  # pragma: no cover - read-back and inbox are optional
-        log.debug("aws_ses.local.inbox unavailable: no read-back or inbox routes")
-    else:
-        routes.extend(inbox.routes())
+    routes: list[BaseRoute] = [*faults.routes(), *sns.routes(), *inbox.routes()]
     app = _LocalSesApp(routes=routes)
-    app.state.ses = ServerState(_options(options, option_overrides))
+    app.state.ses = ServerState(_options(options, option_overrides), handler_table())
     return app
 
 
+def with_admin_token(host: str, options: ServerOptions) -> ServerOptions:
+    """Options for serving on ``host``: a non-loopback address always gets an admin token."""
+    if options.admin_token is None and not is_loopback(host):
+        return dataclasses.replace(options, admin_token=secrets.token_urlsafe(18))
+    return options
+
+
 def serve(
-    options: ServerOptions | None = None, host: str = "127.0.0.1", port: int = DEFAULT_PORT
+    options: ServerOptions | None = None,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    smtp_port: int | None = None,
+    smtp_tls: bool = False,
 ) -> None:
-    """Run the server in the foreground until interrupted."""
+    """Run the server in the foreground until interrupted (SMTP too with ``smtp_port``)."""
     import uvicorn
 
-    uvicorn.run(create_app(options), host=host, port=port, log_level="info")
+    app = create_app(with_admin_token(host, options or ServerOptions()))
+    smtp = None
+    if smtp_port is not None:
+        from aws_ses.local.smtp import SmtpEndpoint
+
+        smtp = SmtpEndpoint(app.state.ses, host=host, port=smtp_port, tls=smtp_tls).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if smtp is not None:
+            smtp.stop()
 
 
 class LocalServer:
     """The server on a background thread, for tests and demos.
 
     ``port=0`` picks a free port; after :meth:`start` (or entering the context)
-    :attr:`url` is the endpoint to give an SES client.
+    :attr:`url` is the endpoint to give an SES client. ``smtp_port`` (0 for a
+    free one) also starts the SMTP endpoint (:mod:`aws_ses.local.smtp`), with
+    ``STARTTLS`` when ``smtp_tls`` is true; :attr:`smtp_port` is then the port.
+    On a non-loopback ``host`` an admin token is generated unless one is given
+    (:attr:`admin_token`); the helpers below send it.
     """
 
     def __init__(
@@ -461,15 +710,24 @@ class LocalServer:
         port: int = 0,
         *,
         options: ServerOptions | None = None,
+        smtp_port: int | None = None,
+        smtp_tls: bool = False,
         **option_overrides: Any,
     ) -> None:
         self.host = host
         self.port = port
-        self.options = _options(options, option_overrides)
+        self.options = with_admin_token(host, _options(options, option_overrides))
         self.app = create_app(self.options)
         self.state: ServerState = self.app.state.ses
+        self.smtp_port = smtp_port
+        self._smtp_tls = smtp_tls
+        self.smtp: SmtpEndpoint | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def admin_token(self) -> str | None:
+        return self.options.admin_token
 
     @property
     def url(self) -> str:
@@ -515,12 +773,21 @@ class LocalServer:
                 break
         with socket.create_connection((self.host, self.port), timeout=timeout):
             pass
+        if self.smtp_port is not None:
+            from aws_ses.local.smtp import SmtpEndpoint
+
+            self.smtp = SmtpEndpoint(
+                self.state, host=self.host, port=self.smtp_port, tls=self._smtp_tls
+            ).start()
+            self.smtp_port = self.smtp.port
         return self
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to end."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
+        server, thread, smtp = self._server, self._thread, self.smtp
+        self._server = self._thread = self.smtp = None
+        if smtp is not None:
+            smtp.stop()
         if server is not None:
             server.should_exit = True
         if thread is not None:
@@ -540,16 +807,27 @@ class LocalServer:
 
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", "application/json")
+        if self.options.admin_token is not None:
+            request.add_header("Authorization", f"Bearer {self.options.admin_token}")
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read() or b"null")
 
-    def messages(self, *, id: str | None = None, email: str | None = None) -> list[dict[str, Any]]:
-        """Mail the server accepted, oldest first, as ``GET /_aws/ses`` returns it."""
-        query = urlencode({k: v for k, v in (("id", id), ("email", email)) if v is not None})
-        found: list[dict[str, Any]] = self._admin("GET", "/_aws/ses?" + query)["messages"]
-        return found
+    def messages(
+        self, *, id: str | None = None, email: str | None = None, bodies: bool = True
+    ) -> list[dict[str, Any]]:
+        """Mail the server accepted, oldest first, as ``GET /_aws/ses`` returns it
+        (every page of it)."""
+        params = {k: v for k, v in (("id", id), ("email", email)) if v is not None}
+        if not bodies:
+            params["bodies"] = "false"
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._admin("GET", "/_aws/ses?" + urlencode(params))
+            found.extend(page["messages"])
+            if not page.get("next_token"):
+                return found
+            params["next_token"] = page["next_token"]
 
     def events(self, **filters: str) -> list[dict[str, Any]]:
         """Events published so far (``GET /_aws/ses/events``; filters ``type``,

@@ -17,18 +17,18 @@ holds: resources, messages, events, quota counts and faults.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aws_ses._model import operation, operation_names
-from aws_ses.local.state import ServerState
-from aws_ses.local.store import Store
+from aws_ses.local.jsonbody import decode_json
+from aws_ses.local.state import ApiError, ServerState
 
 __all__ = [
     "FAULT_KIND",
@@ -93,6 +93,11 @@ class FaultSpecError(ValueError):
     """An admin request describing an impossible fault."""
 
 
+_FIELDS = frozenset(
+    {"operation", "count", "status", "code", "message", "latency", "drop_connection"}
+)
+
+
 def _operation_names() -> set[str]:
     return {operation(n).name for n in operation_names()}
 
@@ -108,6 +113,12 @@ def _number(spec: dict[str, Any], name: str, default: float) -> float:
 
 def add_fault(state: ServerState, spec: dict[str, Any]) -> Fault:
     """Queue a fault described as in the module docstring."""
+    unknown = sorted(set(spec) - _FIELDS)
+    if unknown:
+        raise FaultSpecError(
+            f"unknown fault field(s): {', '.join(map(str, unknown))}; "
+            f"the fields are {', '.join(sorted(_FIELDS))}"
+        )
     op = spec.get("operation")
     if op is not None and (not isinstance(op, str) or op not in _operation_names()):
         raise FaultSpecError(f"'operation' must be an SES v2 operation name or null, not {op!r}")
@@ -169,14 +180,11 @@ def clear_faults(state: ServerState) -> int:
 
 
 def reset_state(state: ServerState) -> None:
-    """Forget everything: a fresh store (the file is emptied when there is one)."""
-    old = state.store
-    path = state.options.data_dir / "ses.sqlite3" if state.options.data_dir else None
-    old.close()
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-    state.store = Store(path)
+    """Forget everything, atomically: requests in flight finish first, later ones
+    wait, and the store is emptied in place (the same connection, so nothing
+    that holds it sees it closed)."""
+    with state.gate.exclusive():
+        state.store.clear_all()
 
 
 # ------------------------------------------------------------------ routes
@@ -191,12 +199,16 @@ async def faults(request: Request) -> JSONResponse:
     state = _state(request)
     if request.method == "POST":
         try:
-            spec = json.loads(await request.body() or b"{}")
+            spec = decode_json(await request.body() or b"{}")
             if not isinstance(spec, dict):
                 raise FaultSpecError("the body must be a JSON object")
             fault = add_fault(state, spec)
-        except (ValueError, FaultSpecError) as exc:
-            return JSONResponse({"message": str(exc)}, status_code=400)
+        except ApiError as exc:
+            return JSONResponse({"__type": exc.code, "message": exc.message}, status_code=400)
+        except FaultSpecError as exc:
+            return JSONResponse(
+                {"__type": "BadRequestException", "message": str(exc)}, status_code=400
+            )
         return JSONResponse({"fault": asdict(fault)})
     if request.method == "DELETE":
         return JSONResponse({"cleared": clear_faults(state)})
@@ -204,7 +216,7 @@ async def faults(request: Request) -> JSONResponse:
 
 
 async def reset(request: Request) -> JSONResponse:
-    reset_state(_state(request))
+    await run_in_threadpool(reset_state, _state(request))
     return JSONResponse({"reset": True})
 
 

@@ -2,10 +2,13 @@
 
 JSON (for tests):
 
-- ``GET /_aws/ses`` -> ``{"messages": [...]}`` in sending order; ``?id=`` keeps
-  one message, ``?email=`` those whose sender or any recipient is that
-  address (case-insensitive). ``DELETE /_aws/ses`` forgets every message,
-  event and quota count.
+- ``GET /_aws/ses`` -> ``{"messages": [...], "next_token": ...}`` in sending
+  order, at most ``?limit=`` (default 1000, at most 10000) a page; pass the
+  ``next_token`` of one page to get the next (it is absent on the last).
+  ``?bodies=false`` leaves out ``RawData`` and ``Body``. ``?id=`` keeps one
+  message, ``?email=`` those whose sender or any recipient is that address
+  (case-insensitive). ``DELETE /_aws/ses`` forgets every message, event and
+  quota count.
 - ``GET /_aws/ses/events`` -> ``{"events": [...]}``: every event once; filters
   ``?type=`` (``BOUNCE`` or ``Bounce``), ``?message_id=``, ``?destination=``
   (only the copies routed to that event destination).
@@ -35,7 +38,7 @@ import email.policy
 import email.utils
 import html
 import re
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -43,14 +46,20 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from aws_ses._model import shape
-from aws_ses.local import events, quota
+from aws_ses.local import events, mime_index, quota
+from aws_ses.local.jsonbody import decode_json
 from aws_ses.local.sending import (
     BULK_FAULT_KIND,
     DELIVERY_DELAY_KIND,
+    LARGE_MESSAGE_BYTES,
     MESSAGE_KIND,
+    message_body,
     message_parts,
 )
-from aws_ses.local.state import ServerState
+from aws_ses.local.sending import (
+    raw_message as stored_raw,
+)
+from aws_ses.local.state import ApiError, ServerState
 
 __all__ = ["routes"]
 
@@ -77,7 +86,16 @@ def _state(request: Request) -> ServerState:
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"message": message}, status_code=status)
+    code = "NotFoundException" if status == 404 else "BadRequestException"
+    return JSONResponse({"__type": code, "message": message}, status_code=status)
+
+
+async def _json(request: Request) -> Any:
+    """The request's JSON body, or the 400 response saying what is wrong with it."""
+    try:
+        return decode_json(await request.body())
+    except ApiError as exc:
+        return _error(400, exc.message)
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -99,10 +117,9 @@ def _messages(state: ServerState) -> list[dict[str, Any]]:
     return [doc for _, doc in state.store.list(MESSAGE_KIND)]
 
 
-def _raw_bytes(doc: dict[str, Any]) -> bytes:
-    if "_raw" in doc:
-        return base64.b64decode(doc["_raw"])
-    return str(doc.get("RawData") or "").encode()
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
+_SCAN = 500  # documents read per store query while filtering a page
 
 
 def _content_disposition(kind: str, filename: str) -> str:
@@ -114,24 +131,88 @@ def _content_disposition(kind: str, filename: str) -> str:
 # -------------------------------------------------------------------- JSON
 
 
+def _limit(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise ValueError(f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+def _after(token: str | None) -> int:
+    if token is None:
+        return 0
+    try:
+        after = int(base64.urlsafe_b64decode(token.encode() + b"==").decode())
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("next_token is not a token this server gave out") from None
+    if after < 0:
+        raise ValueError("next_token is not a token this server gave out")
+    return after
+
+
+def _token(seq: int) -> str:
+    return base64.urlsafe_b64encode(str(seq).encode()).decode().rstrip("=")
+
+
+def _bodies(text: str | None) -> bool:
+    if text is None or text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise ValueError("bodies must be true or false")
+
+
+def _readable(state: ServerState, doc: dict[str, Any], bodies: bool) -> dict[str, Any]:
+    shown = _public(doc)
+    if bodies:
+        shown["Body"] = message_body(state, doc)
+        shown["RawData"] = stored_raw(state, doc).decode("utf-8", "replace")
+    else:
+        shown.pop("Body", None)
+        shown.pop("RawData", None)
+    return shown
+
+
 def list_messages(request: Request) -> JSONResponse:
     state = _state(request)
-    wanted_id = request.query_params.get("id")
-    wanted_email = request.query_params.get("email")
-    found = []
-    for doc in _messages(state):
-        if wanted_id is not None and doc.get("Id") != wanted_id:
-            continue
-        if wanted_email is not None and wanted_email.strip().lower() not in _addresses(doc):
-            continue
-        found.append(_public(doc))
-    return JSONResponse({"messages": found})
+    params = request.query_params
+    wanted_id = params.get("id")
+    wanted_email = params.get("email")
+    try:
+        limit = _limit(params.get("limit"))
+        after = _after(params.get("next_token"))
+        bodies = _bodies(params.get("bodies"))
+    except ValueError as exc:
+        return _error(400, str(exc))
+    found: list[dict[str, Any]] = []
+    last = after
+    more = False
+    while not more:
+        batch = state.store.page(MESSAGE_KIND, after=last, limit=_SCAN)
+        for seq, _, doc in batch:
+            if len(found) == limit:
+                more = True
+                break
+            last = seq
+            if wanted_id is not None and doc.get("Id") != wanted_id:
+                continue
+            if wanted_email is not None and wanted_email.strip().lower() not in _addresses(doc):
+                continue
+            found.append(_readable(state, doc, bodies))
+        if len(batch) < _SCAN:
+            break
+    result: dict[str, Any] = {"messages": found}
+    if more:
+        result["next_token"] = _token(last)
+    return JSONResponse(result)
 
 
 def clear_messages(request: Request) -> Response:
     state = _state(request)
     with state.store.transaction():
         state.store.clear(MESSAGE_KIND)
+        state.store.clear_blobs(MESSAGE_KIND)
         state.store.clear(events.EVENT_KIND)
         quota.reset(state)
     return Response(status_code=204)
@@ -154,7 +235,7 @@ def raw_message(request: Request) -> Response:
     if doc is None:
         return _error(404, f"No message {message_id}")
     return Response(
-        _raw_bytes(doc),
+        stored_raw(_state(request), doc),
         media_type="message/rfc822",
         headers={"Content-Disposition": _content_disposition("attachment", f"{message_id}.eml")},
     )
@@ -166,7 +247,9 @@ def attachment(request: Request) -> Response:
     if doc is None:
         return _error(404, f"No message {message_id}")
     index = request.path_params["index"]
-    parts = message_parts(_raw_bytes(doc))[3]
+    raw = stored_raw(_state(request), doc)
+    reader = mime_index.parts if len(raw) > LARGE_MESSAGE_BYTES else message_parts
+    parts = reader(raw)[3]
     if not 0 <= index < len(parts):
         return _error(404, f"Message {message_id} has no attachment {index}")
     meta, data = parts[index]
@@ -183,14 +266,19 @@ async def bulk_faults(request: Request) -> JSONResponse:
     if request.method == "DELETE":
         state.store.delete(BULK_FAULT_KIND, "queue")
     elif request.method == "POST":
-        body = await request.json()
+        body = await _json(request)
+        if isinstance(body, JSONResponse):
+            return body
         statuses = body.get("statuses") if isinstance(body, dict) else None
         allowed = shape("BulkEmailStatus").enum or frozenset()
-        if not isinstance(statuses, list) or not all(s in allowed for s in statuses):
+        valid = isinstance(statuses, list) and all(
+            isinstance(s, str) and s in allowed for s in statuses
+        )
+        if not valid:
             return _error(400, f"statuses must be a list of {', '.join(sorted(allowed))}")
         with state.store.transaction():
             queue = state.store.get(BULK_FAULT_KIND, "queue") or {}
-            pending = [*(queue.get("statuses") or []), *statuses]
+            pending = [*(queue.get("statuses") or []), *cast(list[str], statuses)]
             state.store.put(BULK_FAULT_KIND, "queue", {"statuses": pending})
     queue = state.store.get(BULK_FAULT_KIND, "queue") or {}
     return JSONResponse({"statuses": queue.get("statuses") or []})
@@ -201,12 +289,16 @@ async def delivery_delays(request: Request) -> JSONResponse:
     if request.method == "DELETE":
         state.store.clear(DELIVERY_DELAY_KIND)
     elif request.method == "POST":
-        body = await request.json()
-        addresses = body.get("addresses") if isinstance(body, dict) else None
+        body = await _json(request)
+        if isinstance(body, JSONResponse):
+            return body
+        if not isinstance(body, dict):
+            return _error(400, "the body must be a JSON object")
+        addresses = body.get("addresses")
         delay_type = body.get("delayType", "TransientCommunicationFailure")
         if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
             return _error(400, "addresses must be a list of email addresses")
-        if delay_type not in _DELAY_TYPES:
+        if not isinstance(delay_type, str) or delay_type not in _DELAY_TYPES:
             return _error(400, f"delayType must be one of {', '.join(sorted(_DELAY_TYPES))}")
         for address in addresses:
             doc = {"EmailAddress": address, "DelayType": delay_type}
@@ -302,7 +394,7 @@ def message_page(request: Request) -> HTMLResponse:
     doc = _state(request).store.get(MESSAGE_KIND, message_id)
     if doc is None:
         return _page("Not found", f"<h1>No message {_e(message_id)}</h1>", status=404)
-    raw = _raw_bytes(doc)
+    raw = stored_raw(_state(request), doc)
     parsed = email.parser.BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
     header_rows = "".join(
         f'<tr><td class="name">{_e(name)}</td><td>{_e(value)}</td></tr>'
@@ -323,7 +415,7 @@ def message_page(request: Request) -> HTMLResponse:
         for name, value in summary
         if value
     )
-    body = doc.get("Body") or {}
+    body = message_body(_state(request), doc)
     attachments: list[dict[str, Any]] = doc.get("Attachments") or []
     quoted_id = quote(str(message_id), safe="")
     sections = [

@@ -8,15 +8,17 @@ account"; in SES v2 the error shape is ``TooManyRequestsException``, 429).
 
 How the limits are counted here:
 
-- **Rate** is a token bucket holding ``MaxSendRate`` recipients, refilled at
-  ``MaxSendRate`` per second. A send is admitted while at least one recipient
-  of headroom is left and is then charged all of its recipients, so a
-  50-recipient message goes through at a rate of 14 and the bucket stays in
-  debt until it has refilled. That is what the AWS Messaging blog ("What
-  Happens When You Reach Your Sending Limits?") describes: with any quota left
-  a multi-recipient call succeeds, and the calls that follow fail until the
-  quota has built up again. A burst of single-recipient sends at one instant
-  therefore gets exactly ``MaxSendRate`` through and the excess refused.
+- **Rate** is the client's own GCRA token bucket
+  (:func:`aws_ses.resilience.ratelimit.gcra`) holding ``MaxSendRate``
+  recipients, refilled at ``MaxSendRate`` per second. A send is admitted while
+  at least one recipient of headroom is left (``need=1``) and is then charged
+  all of its recipients, so a 50-recipient message goes through at a rate of
+  14 and the bucket stays in debt until it has refilled. That is what the AWS
+  Messaging blog ("What Happens When You Reach Your Sending Limits?")
+  describes: with any quota left a multi-recipient call succeeds, and the
+  calls that follow fail until the quota has built up again. A burst of
+  single-recipient sends at one instant therefore gets exactly
+  ``MaxSendRate`` through and the excess refused.
 - **24 hours** is a rolling window over the ``send_log`` documents, one per
   accepted send. The same blog says a call succeeds while any of the daily
   quota remains. Mailbox simulator recipients count toward the rate but not
@@ -33,6 +35,7 @@ import uuid
 from typing import Any
 
 from aws_ses.local.state import ApiError, ServerState
+from aws_ses.resilience.ratelimit import gcra, rescale_tat
 
 __all__ = [
     "DAILY_QUOTA_MESSAGE",
@@ -50,6 +53,9 @@ SEND_LOG = "send_log"
 _BUCKET_KIND = "send_rate"
 _BUCKET_KEY = "bucket"
 _DAY = 86_400.0
+# Sums of 1/rate steps on an epoch clock are not exact: a send due within a
+# microsecond of now is due now.
+_EPSILON = 1e-6
 
 RATE_MESSAGE = "Maximum sending rate exceeded."
 DAILY_QUOTA_MESSAGE = "Daily message quota exceeded."
@@ -75,12 +81,23 @@ def _log(state: ServerState, now: float) -> list[tuple[str, dict[str, Any]]]:
     return live
 
 
-def _tokens(state: ServerState, rate: float, now: float) -> float:
+def _tat(state: ServerState, rate: float, now: float) -> float:
+    """The bucket's theoretical arrival time at ``rate`` (``now`` or earlier: full)."""
     bucket = state.store.get(_BUCKET_KIND, _BUCKET_KEY)
-    if bucket is None:
-        return rate
-    elapsed = max(0.0, now - float(bucket["t"]))
-    return min(rate, float(bucket["tokens"]) + elapsed * rate)
+    if bucket is None or "tat" not in bucket:
+        return now
+    return rescale_tat(float(bucket["tat"]), now, float(bucket["interval"]), 1.0 / rate)
+
+
+def _admission(
+    state: ServerState, rate: float, now: float, recipients: float
+) -> tuple[bool, float]:
+    """(room for one more recipient now, the bucket's tat once ``recipients`` are charged)."""
+    interval = 1.0 / rate
+    allow_at, new_tat = gcra(
+        _tat(state, rate, now), now, recipients, interval=interval, tolerance=1.0, need=1
+    )
+    return allow_at - now <= _EPSILON, new_tat
 
 
 def _daily_used(state: ServerState, now: float) -> int:
@@ -91,7 +108,7 @@ def check(state: ServerState) -> None:
     """Raise the 429 SES would return if a send were attempted now."""
     now = state.clock()
     rate, daily = limits(state)
-    if _tokens(state, rate, now) < 1.0:
+    if not _admission(state, rate, now, 1)[0]:
         raise ApiError("TooManyRequestsException", RATE_MESSAGE, 429)
     if _daily_used(state, now) >= daily:
         raise ApiError("TooManyRequestsException", DAILY_QUOTA_MESSAGE, 429)
@@ -102,8 +119,8 @@ def record(state: ServerState, recipients: int, *, daily: int | None = None) -> 
     now = state.clock()
     rate, _ = limits(state)
     with state.store.transaction():
-        tokens = _tokens(state, rate, now) - recipients
-        state.store.put(_BUCKET_KIND, _BUCKET_KEY, {"tokens": tokens, "t": now})
+        _, tat = _admission(state, rate, now, recipients)
+        state.store.put(_BUCKET_KIND, _BUCKET_KEY, {"tat": tat, "interval": 1.0 / rate})
         counted = recipients if daily is None else daily
         key = f"{now:020.6f}-{uuid.uuid4().hex}"
         state.store.put(SEND_LOG, key, {"t": now, "recipients": recipients, "daily": counted})

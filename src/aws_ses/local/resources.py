@@ -1,8 +1,6 @@
-"""Stateful handlers for every SES v2 operation except the three sends.
+"""The generic, model-driven CRUD engine behind every SES v2 operation.
 
-Two layers:
-
-- A **generic, model-driven** handler. An operation's name gives its verb
+- The **engine** (this module). An operation's name gives its verb
   and resource noun (``CreateContactList`` -> Create, ``ContactList``); the
   noun's ``Get`` (else ``Delete``) operation gives the members that identify
   one resource; a resource whose identity extends another's (a contact inside
@@ -10,11 +8,13 @@ Two layers:
   members by wire name; reads map them onto the output shape, filling what a
   real resource would carry (timestamps, ARNs, generated ids, a settled
   status) and every required member, so typed clients always decode.
-- **Specific** handlers, registered with :func:`handler`, for the operations
-  with real behaviour: identities (DKIM, MAIL FROM, feedback, policies),
-  templates and ``TestRenderEmailTemplate``, configuration sets and event
-  destinations, the suppression list, dedicated IPs and pools, the account,
-  tagging.
+  Operations without a specific handler are served by
+  :func:`generic_handler`.
+- **Specific** handlers live in :mod:`aws_ses.local.handlers`, one module
+  per resource family (identities, templates, configuration sets,
+  suppression, dedicated IPs, account, deliverability, insights, tagging,
+  contacts, tenants, reputation, multi-region endpoints), each with its own
+  ``handlers`` table, built on the engine's functions below.
 
 Documents the sending side reads (kinds and keys are a contract):
 
@@ -32,7 +32,8 @@ Documents the sending side reads (kinds and keys are a contract):
 - ``suppressed`` / lower-cased address: ``{"EmailAddress", "Reason",
   "LastUpdateTime"}`` (epoch seconds).
 - ``account`` / ``account``: only what Put* operations set;
-  :func:`account_doc` returns it with every default filled.
+  ``aws_ses.local.handlers.account.account_doc`` returns it with every
+  default filled.
 
 Keys starting with ``_`` in a document are bookkeeping and never returned.
 """
@@ -42,7 +43,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import json
 import re
 import uuid
@@ -52,7 +52,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_ses._model import Operation, Shape, operation, operation_names, shape
-from aws_ses.local.state import HANDLERS, ApiError, Handler, ServerState, handler
+from aws_ses.local.state import ApiError, Handler, ServerState
 
 __all__ = [
     "ACCOUNT_KIND",
@@ -61,15 +61,37 @@ __all__ = [
     "DEFAULT_POOL",
     "DEDICATED_IP_KIND",
     "DEDICATED_IP_POOL_KIND",
+    "EXISTS_MESSAGES",
     "IDENTITY_KIND",
+    "META_KIND",
+    "NOT_FOUND_MESSAGES",
     "SEED_IPS",
     "SENDING_OPERATIONS",
     "SUPPRESSED_KIND",
+    "TAGS_KIND",
     "TEMPLATE_KIND",
-    "account_doc",
+    "TENANT_SUPPRESSED_KIND",
+    "Ctx",
+    "Resource",
+    "already_exists",
+    "bad_request",
+    "build",
+    "current_time",
+    "duplicate",
     "generic_handler",
-    "identity_key",
+    "list_output",
+    "load",
+    "missing",
+    "not_found",
+    "operation_by_name",
+    "paginate",
     "parse_timestamp",
+    "public_members",
+    "require_parent",
+    "resource_for_kind",
+    "resources",
+    "save",
+    "split_operation",
 ]
 
 SENDING_OPERATIONS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
@@ -84,7 +106,7 @@ ACCOUNT_KIND = "account"
 DEDICATED_IP_KIND = "dedicated_ip"
 DEDICATED_IP_POOL_KIND = "dedicated_ip_pool"
 TAGS_KIND = "tags"  # tags of ARNs that name no resource kind known here
-_META_KIND = "meta"
+META_KIND = "meta"
 
 # SES's name for the pool of dedicated IPs that were put in no other pool.
 DEFAULT_POOL = "ses-default-dedicated-pool"
@@ -96,15 +118,15 @@ MAX_PAGE_SIZE = 1000
 # ----------------------------------------------------------------- helpers
 
 
-def _bad(message: str) -> ApiError:
+def bad_request(message: str) -> ApiError:
     return ApiError("BadRequestException", message, 400)
 
 
-def _not_found(message: str) -> ApiError:
+def not_found(message: str) -> ApiError:
     return ApiError("NotFoundException", message, 404)
 
 
-def _exists(message: str) -> ApiError:
+def already_exists(message: str) -> ApiError:
     return ApiError("AlreadyExistsException", message, 400)
 
 
@@ -143,7 +165,7 @@ def parse_timestamp(value: Any) -> float:
     return when.timestamp()
 
 
-def _public(doc: dict[str, Any]) -> dict[str, Any]:
+def public_members(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if not k.startswith("_")}
 
 
@@ -325,14 +347,14 @@ def resources() -> dict[str, Resource]:
     return table
 
 
-def _resource_for_kind(kind: str) -> Resource | None:
+def resource_for_kind(kind: str) -> Resource | None:
     for res in resources().values():
         if res.kind == kind:
             return res
     return None
 
 
-_NOT_FOUND = {
+NOT_FOUND_MESSAGES = {
     TEMPLATE_KIND: "Template {0} does not exist.",
     CONFIGURATION_SET_KIND: "Configuration set <{0}> does not exist.",
     IDENTITY_KIND: "Email identity {0} does not exist.",
@@ -341,7 +363,7 @@ _NOT_FOUND = {
     DEDICATED_IP_KIND: "IP {0} does not exist.",
     CUSTOM_VERIFICATION_TEMPLATE_KIND: "Custom verification email template <{0}> does not exist.",
 }
-_EXISTS = {
+EXISTS_MESSAGES = {
     TEMPLATE_KIND: "Template {0} already exists.",
     CONFIGURATION_SET_KIND: "Configuration set <{0}> already exists.",
     IDENTITY_KIND: "Email identity {0} already exists.",
@@ -350,28 +372,28 @@ _EXISTS = {
 }
 
 
-def _missing(res: Resource, label: str) -> ApiError:
-    template = _NOT_FOUND.get(res.kind, _human(res.noun) + " {0} does not exist.")
-    return _not_found(template.format(label))
+def missing(res: Resource, label: str) -> ApiError:
+    template = NOT_FOUND_MESSAGES.get(res.kind, _human(res.noun) + " {0} does not exist.")
+    return not_found(template.format(label))
 
 
-def _duplicate(res: Resource, label: str) -> ApiError:
-    template = _EXISTS.get(res.kind, _human(res.noun) + " {0} already exists.")
-    return _exists(template.format(label))
+def duplicate(res: Resource, label: str) -> ApiError:
+    template = EXISTS_MESSAGES.get(res.kind, _human(res.noun) + " {0} already exists.")
+    return already_exists(template.format(label))
 
 
 # --------------------------------------------------- documents -> responses
 
 
 @dataclass(slots=True)
-class _Ctx:
+class Ctx:
     state: ServerState
     res: Resource | None
     verb: str
     now: float
 
 
-def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: _Ctx) -> Any:
+def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: Ctx) -> Any:
     """A value for an output member the document lacks, or None."""
     if target.kind == "timestamp" and "_created" in doc and "Expir" not in m_wire:
         updated = "Updat" in m_wire
@@ -389,7 +411,7 @@ def _generated(m_wire: str, target: Shape, doc: dict[str, Any], ctx: _Ctx) -> An
     return None
 
 
-def build(shape_name: str | None, doc: dict[str, Any], ctx: _Ctx, depth: int = 0) -> dict[str, Any]:
+def build(shape_name: str | None, doc: dict[str, Any], ctx: Ctx, depth: int = 0) -> dict[str, Any]:
     """Map ``doc`` onto a structure shape, filling generated and required members."""
     if shape_name is None:
         return {}
@@ -429,7 +451,7 @@ def paginate(
     if size is None:
         size = DEFAULT_PAGE_SIZE
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise _bad(f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
+        raise bad_request(f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
     size = min(size, MAX_PAGE_SIZE)
     offset = 0
     token = params.get("NextToken")
@@ -449,8 +471,8 @@ def paginate(
     return page, base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _list_output(
-    op: Operation, params: dict[str, Any], items: list[Any], ctx: _Ctx
+def list_output(
+    op: Operation, params: dict[str, Any], items: list[Any], ctx: Ctx
 ) -> dict[str, Any]:
     """Paginate ``items`` (documents) and shape them as ``op``'s result list."""
     out_shape = shape(op.output or "")
@@ -463,7 +485,7 @@ def _list_output(
     shaped: list[Any] = []
     for doc in page:
         if element is None:
-            shaped.append(_public(doc))
+            shaped.append(public_members(doc))
         elif element.kind == "structure":
             shaped.append(build(element.name, doc, ctx))
         else:
@@ -478,7 +500,7 @@ def _list_output(
 # ---------------------------------------------------------- generic layer
 
 
-def _now(state: ServerState) -> float:
+def current_time(state: ServerState) -> float:
     return state.clock()
 
 
@@ -486,12 +508,12 @@ def _new_id(name: str) -> str:
     return str(uuid.uuid4()) if name.endswith("Id") else uuid.uuid4().hex
 
 
-def _require_parent(state: ServerState, res: Resource, params: dict[str, Any]) -> None:
+def require_parent(state: ServerState, res: Resource, params: dict[str, Any]) -> None:
     if res.parent is None:
         return
     parent = resources()[res.parent]
     if state.store.get(parent.kind, parent.key(params)) is None:
-        raise _missing(parent, parent.label(params))
+        raise missing(parent, parent.label(params))
 
 
 def _status_members(shape_name: str | None) -> list[tuple[str, frozenset[str]]]:
@@ -510,7 +532,7 @@ _CREATE_HOOKS: dict[str, _CreateHook] = {}
 
 
 def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    ctx = _Ctx(state, res, "Create", _now(state))
+    ctx = Ctx(state, res, "Create", current_time(state))
     doc = {k: v for k, v in params.items() if v is not None}
     for key in res.keys:
         if key not in doc:
@@ -523,10 +545,10 @@ def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, 
         doc.setdefault(wire, _enum_default(values))
     doc["_created"] = doc["_updated"] = ctx.now
     with state.store.transaction():
-        _require_parent(state, res, doc)
+        require_parent(state, res, doc)
         key = res.key(doc)
         if state.store.get(res.kind, key) is not None:
-            raise _duplicate(res, res.label(doc))
+            raise duplicate(res, res.label(doc))
         hook = _CREATE_HOOKS.get(res.noun)
         if hook is not None:
             hook(state, doc)
@@ -534,35 +556,35 @@ def _create(state: ServerState, op: Operation, res: Resource, params: dict[str, 
     return build(op.output, doc, ctx)
 
 
-def _load(state: ServerState, res: Resource, params: dict[str, Any]) -> dict[str, Any]:
+def load(state: ServerState, res: Resource, params: dict[str, Any]) -> dict[str, Any]:
     if not res.keys:
         return state.store.get(res.kind, res.kind) or {}
     doc = state.store.get(res.kind, res.key(params))
     if doc is None:
         if res.creatable:
-            raise _missing(res, res.label(params))
+            raise missing(res, res.label(params))
         return dict(params)  # nothing creates it: it exists as soon as it is named
     return doc
 
 
-def _save(state: ServerState, res: Resource, doc: dict[str, Any]) -> None:
+def save(state: ServerState, res: Resource, doc: dict[str, Any]) -> None:
     state.store.put(res.kind, res.key(doc) if res.keys else res.kind, doc)
 
 
 def _get(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    doc = _load(state, res, params)
-    return build(op.output, doc, _Ctx(state, res, "Get", _now(state)))
+    doc = load(state, res, params)
+    return build(op.output, doc, Ctx(state, res, "Get", current_time(state)))
 
 
 def _update(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    now = _now(state)
+    now = current_time(state)
     with state.store.transaction():
-        doc = _load(state, res, params)
+        doc = load(state, res, params)
         doc.update({k: v for k, v in params.items() if v is not None})
         doc.setdefault("_created", now)
         doc["_updated"] = now
-        _save(state, res, doc)
-    return build(op.output, doc, _Ctx(state, res, "Update", now))
+        save(state, res, doc)
+    return build(op.output, doc, Ctx(state, res, "Update", now))
 
 
 def _delete_children(state: ServerState, res: Resource, key: str) -> None:
@@ -577,22 +599,22 @@ def _delete(state: ServerState, op: Operation, res: Resource, params: dict[str, 
     with state.store.transaction():
         key = res.key(params)
         if not state.store.delete(res.kind, key):
-            raise _missing(res, res.label(params))
+            raise missing(res, res.label(params))
         _delete_children(state, res, key)
     out = {wire: _enum_default(values, "Delete") for wire, values in _status_members(op.output)}
-    return build(op.output, out, _Ctx(state, res, "Delete", _now(state)))
+    return build(op.output, out, Ctx(state, res, "Delete", current_time(state)))
 
 
 def _cancel(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    now = _now(state)
+    now = current_time(state)
     with state.store.transaction():
-        doc = _load(state, res, params)
+        doc = load(state, res, params)
         for wire, values in _status_members(res.record):
             if "CANCELLED" in values:
                 doc[wire] = "CANCELLED"
         doc["_updated"] = now
-        _save(state, res, doc)
-    return build(op.output, {}, _Ctx(state, res, "Cancel", now))
+        save(state, res, doc)
+    return build(op.output, {}, Ctx(state, res, "Cancel", now))
 
 
 def _scalar(value: Any) -> bool:
@@ -600,11 +622,11 @@ def _scalar(value: Any) -> bool:
 
 
 def _list(state: ServerState, op: Operation, res: Resource, params: dict[str, Any]) -> Any:
-    ctx = _Ctx(state, res, "List", _now(state))
+    ctx = Ctx(state, res, "List", current_time(state))
     scope = [k for k in res.keys[:-1] if k in params]
     prefix = "/".join(str(params[k]) for k in scope) + "/" if scope else ""
     if scope and res.parent is not None:
-        _require_parent(state, res, params)
+        require_parent(state, res, params)
     docs = [doc for _, doc in state.store.list(res.kind, prefix)]
     skip = {"NextToken", "PageSize", *scope}
     for m in shape(op.input).members if op.input else ():
@@ -612,7 +634,7 @@ def _list(state: ServerState, op: Operation, res: Resource, params: dict[str, An
         if m.wire in skip or wanted is None or not _scalar(wanted):
             continue
         docs = [d for d in docs if d.get(m.wire, wanted) == wanted]
-    return _list_output(op, params, docs, ctx)
+    return list_output(op, params, docs, ctx)
 
 
 def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -627,10 +649,10 @@ def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
     if target is None:
         target = table.get(rest) or Resource(rest, _snake(rest), (), False, None, None)
     attribute = rest[len(target.noun) :]
-    now = _now(state)
+    now = current_time(state)
     values = {k: v for k, v in params.items() if k not in target.keys and v is not None}
     with state.store.transaction():
-        doc = _load(state, target, params)
+        doc = load(state, target, params)
         record = shape(target.record) if target.record else None
         member = record.lookup(attribute) if record and attribute else None
         if member is not None and shape(member.shape).kind == "structure":
@@ -642,8 +664,8 @@ def _put(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
             doc.update(values)
         doc.setdefault("_created", now)
         doc["_updated"] = now
-        _save(state, target, doc)
-    return build(op.output, {}, _Ctx(state, target, "Put", now))
+        save(state, target, doc)
+    return build(op.output, {}, Ctx(state, target, "Put", now))
 
 
 def _synthesize(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -654,7 +676,7 @@ def _synthesize(state: ServerState, op: Operation, params: dict[str, Any]) -> An
         for m in shape(op.output).members:
             if m.wire.endswith("Id"):
                 doc.setdefault(m.wire, _new_id(m.wire))
-    return build(op.output, doc, _Ctx(state, resources().get(noun), verb, _now(state)))
+    return build(op.output, doc, Ctx(state, resources().get(noun), verb, current_time(state)))
 
 
 def _dispatch(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
@@ -680,7 +702,7 @@ def _dispatch(state: ServerState, op: Operation, params: dict[str, Any]) -> Any:
 
 
 @functools.cache
-def _operation_by_name(name: str) -> Operation:
+def operation_by_name(name: str) -> Operation:
     for py_name in operation_names():
         op = operation(py_name)
         if op.name == name:
@@ -690,7 +712,7 @@ def _operation_by_name(name: str) -> Operation:
 
 def generic_handler(op_name: str) -> Handler:
     """The model-driven handler for an operation (by its SES name)."""
-    op = _operation_by_name(op_name)
+    op = operation_by_name(op_name)
 
     def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = _dispatch(state, op, params)
@@ -733,966 +755,3 @@ def _dedicated_ip_pool(state: ServerState, doc: dict[str, Any]) -> None:
 _CREATE_HOOKS["TenantResourceAssociation"] = _tenant_association
 _CREATE_HOOKS["ExportJob"] = _export_job
 _CREATE_HOOKS["DedicatedIpPool"] = _dedicated_ip_pool
-
-
-# --------------------------------------------------- reputation entities
-
-
-def _update_reputation_entity(
-    state: ServerState, params: dict[str, Any], changes: dict[str, Any]
-) -> dict[str, Any]:
-    res = resources()["ReputationEntity"]
-    now = _now(state)
-    with state.store.transaction():
-        doc = _load(state, res, params)
-        doc.update(changes)
-        doc.setdefault("_created", now)
-        doc["_updated"] = now
-        _save(state, res, doc)
-    return {}
-
-
-@handler("UpdateReputationEntityPolicy")
-def update_reputation_entity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    changes = {"ReputationManagementPolicy": params["ReputationEntityPolicy"]}
-    return _update_reputation_entity(state, params, changes)
-
-
-@handler("UpdateReputationEntityCustomerManagedStatus")
-def update_reputation_entity_customer_managed_status(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    status = params["SendingStatus"]
-    changes = {
-        "CustomerManagedStatus": {"Status": status, "LastUpdatedTimestamp": _now(state)},
-        "SendingStatusAggregate": status,
-    }
-    return _update_reputation_entity(state, params, changes)
-
-
-# ---------------------------------------------------------- identities
-
-_DOMAIN_RE = re.compile(
-    r"^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
-
-
-def identity_key(name: str) -> str:
-    """How an identity is stored: addresses keep their local part, domains are lower-cased."""
-    local, at, domain = name.strip().rpartition("@")
-    return f"{local}@{domain.lower()}" if at else name.strip().lower()
-
-
-def _identity(state: ServerState, name: str) -> dict[str, Any]:
-    key = identity_key(name)
-    doc = state.store.get(IDENTITY_KIND, key)
-    if doc is None:
-        raise _not_found(_NOT_FOUND[IDENTITY_KIND].format(name))
-    doc.setdefault("EmailIdentity", key)  # documents written directly may lack it
-    return doc
-
-
-def _save_identity(state: ServerState, doc: dict[str, Any]) -> None:
-    doc["_updated"] = _now(state)
-    state.store.put(IDENTITY_KIND, identity_key(str(doc["EmailIdentity"])), doc)
-
-
-def _dkim_tokens(domain: str) -> list[str]:
-    # Stable per domain, so a restart with --data-dir or a re-create shows the same records.
-    return [hashlib.sha256(f"{domain}/{i}".encode()).hexdigest()[:32] for i in range(3)]
-
-
-def _check_configuration_set(state: ServerState, name: Any) -> None:
-    if name and state.store.get(CONFIGURATION_SET_KIND, str(name)) is None:
-        raise _not_found(_NOT_FOUND[CONFIGURATION_SET_KIND].format(name))
-
-
-def _verification_status(state: ServerState) -> str:
-    return "SUCCESS" if state.options.auto_verify else "PENDING"
-
-
-def _dkim_for(
-    state: ServerState, domain: str, signing: dict[str, Any] | None, now: float
-) -> dict[str, Any]:
-    signing = signing or {}
-    status = _verification_status(state)
-    if signing.get("DomainSigningPrivateKey") or signing.get("DomainSigningSelector"):
-        selector = signing.get("DomainSigningSelector")
-        if not selector or not signing.get("DomainSigningPrivateKey"):
-            raise _bad("Both DomainSigningSelector and DomainSigningPrivateKey are required.")
-        return {
-            "SigningEnabled": True,
-            "Status": status,
-            "Tokens": [str(selector)],
-            "SigningAttributesOrigin": "EXTERNAL",
-        }
-    length = str(signing.get("NextSigningKeyLength") or "RSA_2048_BIT")
-    return {
-        "SigningEnabled": True,
-        "Status": status,
-        "Tokens": _dkim_tokens(domain),
-        "SigningAttributesOrigin": str(signing.get("DomainSigningAttributesOrigin") or "AWS_SES"),
-        "NextSigningKeyLength": length,
-        "CurrentSigningKeyLength": length,
-        "LastKeyGenerationTimestamp": now,
-    }
-
-
-@handler("CreateEmailIdentity")
-def create_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name = str(params.get("EmailIdentity") or "").strip()
-    is_address = "@" in name
-    local, _, domain = name.rpartition("@")
-    if (is_address and not (local and _DOMAIN_RE.match(domain))) or (
-        not is_address and not _DOMAIN_RE.match(name)
-    ):
-        raise _bad(f"Invalid email address or domain: {name}")
-    now = _now(state)
-    verified = state.options.auto_verify
-    if is_address:
-        dkim: dict[str, Any] = {
-            "SigningEnabled": False,
-            "Status": "NOT_STARTED",
-            "Tokens": [],
-            "SigningAttributesOrigin": "AWS_SES",
-        }
-    else:
-        dkim = _dkim_for(state, name.lower(), params.get("DkimSigningAttributes"), now)
-    doc: dict[str, Any] = {
-        "EmailIdentity": identity_key(name),
-        "IdentityType": "EMAIL_ADDRESS" if is_address else "DOMAIN",
-        "VerifiedForSendingStatus": verified,
-        "VerificationStatus": _verification_status(state),
-        "FeedbackForwardingStatus": True,
-        "DkimAttributes": dkim,
-        "Policies": {},
-        "Tags": list(params.get("Tags") or []),
-        "_created": now,
-    }
-    if verified:
-        doc["VerificationInfo"] = {"LastCheckedTimestamp": now, "LastSuccessTimestamp": now}
-    with state.store.transaction():
-        _check_configuration_set(state, params.get("ConfigurationSetName"))
-        if params.get("ConfigurationSetName"):
-            doc["ConfigurationSetName"] = params["ConfigurationSetName"]
-        if state.store.get(IDENTITY_KIND, identity_key(name)) is not None:
-            raise _exists(_EXISTS[IDENTITY_KIND].format(name))
-        _save_identity(state, doc)
-    return {
-        "IdentityType": doc["IdentityType"],
-        "VerifiedForSendingStatus": verified,
-        "DkimAttributes": dkim,
-    }
-
-
-@handler("GetEmailIdentity")
-def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    doc = _identity(state, str(params["EmailIdentity"]))
-    op = _operation_by_name("GetEmailIdentity")
-    return build(op.output, doc, _Ctx(state, None, "Get", _now(state)))
-
-
-_IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
-    "IDENTITY_TYPE": lambda doc, v: doc.get("IdentityType") == v,
-    "VERIFICATION_STATUS": lambda doc, v: doc.get("VerificationStatus") == v,
-    "IDENTITY_NAME_CONTAINS": lambda doc, v: v.lower() in str(doc.get("EmailIdentity")).lower(),
-}
-
-
-@handler("ListEmailIdentities")
-def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    docs = [{"EmailIdentity": key, **doc} for key, doc in state.store.list(IDENTITY_KIND)]
-    for key, value in (params.get("Filter") or {}).items():
-        test = _IDENTITY_FILTERS.get(key)
-        if test is None:
-            raise _bad(f"Invalid filter key: {key}")
-        docs = [d for d in docs if test(d, str(value))]
-    op = _operation_by_name("ListEmailIdentities")
-    page, token = paginate(op, params, docs)
-    result: dict[str, Any] = {
-        "EmailIdentities": [
-            {
-                "IdentityType": d.get("IdentityType"),
-                "IdentityName": d.get("EmailIdentity"),
-                "SendingEnabled": d.get("VerifiedForSendingStatus") is True,
-                "VerificationStatus": d.get("VerificationStatus"),
-            }
-            for d in page
-        ]
-    }
-    if token:
-        result["NextToken"] = token
-    return result
-
-
-@handler("DeleteEmailIdentity")
-def delete_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name = str(params["EmailIdentity"])
-    if not state.store.delete(IDENTITY_KIND, identity_key(name)):
-        raise _not_found(_NOT_FOUND[IDENTITY_KIND].format(name))
-    return {}
-
-
-@handler("PutEmailIdentityDkimAttributes")
-def put_email_identity_dkim_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        doc.setdefault("DkimAttributes", {})["SigningEnabled"] = (
-            params.get("SigningEnabled") is True
-        )
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("PutEmailIdentityDkimSigningAttributes")
-def put_email_identity_dkim_signing_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    origin = str(params["SigningAttributesOrigin"])
-    attributes = dict(params.get("SigningAttributes") or {})
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        if doc.get("IdentityType") != "DOMAIN":
-            raise _bad("DKIM signing attributes can only be set on a domain identity.")
-        if origin == "EXTERNAL":
-            if not attributes.get("DomainSigningSelector") or not attributes.get(
-                "DomainSigningPrivateKey"
-            ):
-                raise _bad(
-                    "DomainSigningSelector and DomainSigningPrivateKey are required "
-                    "when SigningAttributesOrigin is EXTERNAL."
-                )
-        else:
-            attributes = {
-                "DomainSigningAttributesOrigin": origin,
-                "NextSigningKeyLength": attributes.get("NextSigningKeyLength"),
-            }
-        dkim = _dkim_for(state, str(doc["EmailIdentity"]), attributes, _now(state))
-        doc["DkimAttributes"] = dkim
-        _save_identity(state, doc)
-    return {"DkimStatus": dkim["Status"], "DkimTokens": dkim["Tokens"]}
-
-
-@handler("PutEmailIdentityFeedbackAttributes")
-def put_email_identity_feedback_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        doc["FeedbackForwardingStatus"] = params.get("EmailForwardingEnabled") is True
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("PutEmailIdentityMailFromAttributes")
-def put_email_identity_mail_from_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    mail_from = str(params.get("MailFromDomain") or "").strip().lower()
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        if not mail_from:
-            doc.pop("MailFromAttributes", None)
-        else:
-            domain = str(doc["EmailIdentity"]).rpartition("@")[2]
-            if not mail_from.endswith("." + domain) or not _DOMAIN_RE.match(mail_from):
-                raise _bad(
-                    f"Invalid MAIL FROM domain {mail_from}: it must be a subdomain of {domain}."
-                )
-            doc["MailFromAttributes"] = {
-                "MailFromDomain": mail_from,
-                "MailFromDomainStatus": _verification_status(state),
-                "BehaviorOnMxFailure": params.get("BehaviorOnMxFailure") or "USE_DEFAULT_VALUE",
-            }
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("PutEmailIdentityConfigurationSetAttributes")
-def put_email_identity_configuration_set_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    name = params.get("ConfigurationSetName")
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        _check_configuration_set(state, name)
-        if name:
-            doc["ConfigurationSetName"] = name
-        else:
-            doc.pop("ConfigurationSetName", None)
-        _save_identity(state, doc)
-    return {}
-
-
-def _policy_text(params: dict[str, Any]) -> str:
-    text = str(params.get("Policy") or "")
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        raise _bad("Policy is not valid JSON.") from None
-    if not isinstance(parsed, dict):
-        raise _bad("Policy must be a JSON object.")
-    return text
-
-
-def _policy_not_found(name: str) -> ApiError:
-    return _not_found(f"Policy {name} does not exist.")
-
-
-@handler("CreateEmailIdentityPolicy")
-def create_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name, text = str(params["PolicyName"]), _policy_text(params)
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        policies = doc.setdefault("Policies", {})
-        if name in policies:
-            raise _exists(f"Policy {name} already exists.")
-        policies[name] = text
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("UpdateEmailIdentityPolicy")
-def update_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name, text = str(params["PolicyName"]), _policy_text(params)
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        policies = doc.setdefault("Policies", {})
-        if name not in policies:
-            raise _policy_not_found(name)
-        policies[name] = text
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("DeleteEmailIdentityPolicy")
-def delete_email_identity_policy(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name = str(params["PolicyName"])
-    with state.store.transaction():
-        doc = _identity(state, str(params["EmailIdentity"]))
-        if doc.get("Policies", {}).pop(name, None) is None:
-            raise _policy_not_found(name)
-        _save_identity(state, doc)
-    return {}
-
-
-@handler("GetEmailIdentityPolicies")
-def get_email_identity_policies(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Policies": dict(_identity(state, str(params["EmailIdentity"])).get("Policies") or {})}
-
-
-# ------------------------------------------------------------ templates
-
-
-@handler("TestRenderEmailTemplate")
-def test_render_email_template(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    from aws_ses.templating import TemplateRenderError, render_email_template, rendered_mime
-
-    name = str(params["TemplateName"])
-    doc = state.store.get(TEMPLATE_KIND, name)
-    if doc is None:
-        raise _not_found(_NOT_FOUND[TEMPLATE_KIND].format(name))
-    content = doc.get("TemplateContent") or {}
-    try:
-        rendered = render_email_template(
-            content.get("Subject"),
-            content.get("Html"),
-            content.get("Text"),
-            str(params["TemplateData"]),
-        )
-    except TemplateRenderError as exc:
-        raise _bad(exc.message) from None
-    date = datetime.fromtimestamp(_now(state), UTC)
-    return {"RenderedTemplate": rendered_mime(rendered, date=date)}
-
-
-# -------------------------------------------------- configuration sets
-
-_CONFIGURATION_SET_DEFAULTS: dict[str, dict[str, Any]] = {
-    "SendingOptions": {"SendingEnabled": True},
-    "ReputationOptions": {"ReputationMetricsEnabled": False},
-    "DeliveryOptions": {"TlsPolicy": "OPTIONAL"},
-}
-
-
-def _check_pool(state: ServerState, name: Any) -> None:
-    if name:
-        _seed_dedicated_ips(state)
-        if state.store.get(DEDICATED_IP_POOL_KIND, str(name)) is None:
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(name))
-
-
-@handler("CreateConfigurationSet")
-def create_configuration_set(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    name = str(params["ConfigurationSetName"])
-    doc: dict[str, Any] = {k: v for k, v in params.items() if v is not None}
-    for option, defaults in _CONFIGURATION_SET_DEFAULTS.items():
-        doc[option] = {**defaults, **(doc.get(option) or {})}
-    doc.setdefault("Tags", [])
-    doc["EventDestinations"] = []
-    doc["_created"] = doc["_updated"] = _now(state)
-    with state.store.transaction():
-        _check_pool(state, doc["DeliveryOptions"].get("SendingPoolName"))
-        if state.store.get(CONFIGURATION_SET_KIND, name) is not None:
-            raise _exists(_EXISTS[CONFIGURATION_SET_KIND].format(name))
-        state.store.put(CONFIGURATION_SET_KIND, name, doc)
-    return {}
-
-
-@handler("PutConfigurationSetDeliveryOptions")
-def put_configuration_set_delivery_options(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    _check_pool(state, params.get("SendingPoolName"))
-    return generic_handler("PutConfigurationSetDeliveryOptions")(state, params)
-
-
-def _configuration_set(state: ServerState, name: str) -> dict[str, Any]:
-    doc = state.store.get(CONFIGURATION_SET_KIND, name)
-    if doc is None:
-        raise _not_found(_NOT_FOUND[CONFIGURATION_SET_KIND].format(name))
-    return doc
-
-
-def _destination(name: str, definition: dict[str, Any]) -> dict[str, Any]:
-    destination: dict[str, Any] = {"Name": name}
-    for key, value in definition.items():
-        if value is not None:
-            destination[key] = value
-    # SES treats an omitted Enabled as false.
-    destination["Enabled"] = definition.get("Enabled") is True
-    destination.setdefault("MatchingEventTypes", [])
-    return destination
-
-
-def _destination_missing(name: str, configuration_set: str) -> ApiError:
-    return _not_found(
-        f"Event destination {name} does not exist in configuration set <{configuration_set}>."
-    )
-
-
-@handler("CreateConfigurationSetEventDestination")
-def create_configuration_set_event_destination(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    cs_name, name = str(params["ConfigurationSetName"]), str(params["EventDestinationName"])
-    with state.store.transaction():
-        doc = _configuration_set(state, cs_name)
-        destinations: list[dict[str, Any]] = doc.setdefault("EventDestinations", [])
-        if any(d.get("Name") == name for d in destinations):
-            raise _exists(
-                f"Event destination {name} already exists in configuration set <{cs_name}>."
-            )
-        destinations.append(_destination(name, dict(params["EventDestination"])))
-        doc["_updated"] = _now(state)
-        state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
-    return {}
-
-
-@handler("GetConfigurationSetEventDestinations")
-def get_configuration_set_event_destinations(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    doc = _configuration_set(state, str(params["ConfigurationSetName"]))
-    return {"EventDestinations": list(doc.get("EventDestinations") or [])}
-
-
-@handler("UpdateConfigurationSetEventDestination")
-def update_configuration_set_event_destination(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    cs_name, name = str(params["ConfigurationSetName"]), str(params["EventDestinationName"])
-    with state.store.transaction():
-        doc = _configuration_set(state, cs_name)
-        destinations: list[dict[str, Any]] = doc.setdefault("EventDestinations", [])
-        for index, existing in enumerate(destinations):
-            if existing.get("Name") == name:
-                destinations[index] = _destination(name, dict(params["EventDestination"]))
-                break
-        else:
-            raise _destination_missing(name, cs_name)
-        doc["_updated"] = _now(state)
-        state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
-    return {}
-
-
-@handler("DeleteConfigurationSetEventDestination")
-def delete_configuration_set_event_destination(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    cs_name, name = str(params["ConfigurationSetName"]), str(params["EventDestinationName"])
-    with state.store.transaction():
-        doc = _configuration_set(state, cs_name)
-        destinations = doc.get("EventDestinations") or []
-        kept = [d for d in destinations if d.get("Name") != name]
-        if len(kept) == len(destinations):
-            raise _destination_missing(name, cs_name)
-        doc["EventDestinations"] = kept
-        doc["_updated"] = _now(state)
-        state.store.put(CONFIGURATION_SET_KIND, cs_name, doc)
-    return {}
-
-
-# ------------------------------------------------------ suppression list
-
-
-def _suppressed_address(params: dict[str, Any]) -> str:
-    address = str(params.get("EmailAddress") or "").strip()
-    local, at, domain = address.rpartition("@")
-    if not (at and local and domain):
-        raise _bad(f"Invalid email address: {address}")
-    return address
-
-
-def _suppression_scope(state: ServerState, params: dict[str, Any]) -> tuple[str, str]:
-    """(kind, key prefix): the account's list, or a tenant's with TenantName."""
-    tenant = params.get("TenantName")
-    if not tenant:
-        return SUPPRESSED_KIND, ""
-    if state.store.get("tenant", str(tenant)) is None:
-        raise _not_found(f"Tenant {tenant} does not exist.")
-    return TENANT_SUPPRESSED_KIND, f"{tenant}/"
-
-
-@handler("PutSuppressedDestination")
-def put_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    address = _suppressed_address(params)
-    kind, prefix = _suppression_scope(state, params)
-    doc: dict[str, Any] = {
-        "EmailAddress": address,
-        "Reason": params["Reason"],
-        "LastUpdateTime": _now(state),
-    }
-    if params.get("TenantName"):
-        doc["TenantName"] = params["TenantName"]
-    state.store.put(kind, prefix + address.lower(), doc)
-    return {}
-
-
-def _suppressed(state: ServerState, params: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    address = _suppressed_address(params)
-    kind, prefix = _suppression_scope(state, params)
-    doc = state.store.get(kind, prefix + address.lower())
-    if doc is None:
-        raise _not_found(_NOT_FOUND[SUPPRESSED_KIND].format(address))
-    return kind, prefix + address.lower(), doc
-
-
-@handler("GetSuppressedDestination")
-def get_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _, _, doc = _suppressed(state, params)
-    found: dict[str, Any] = {
-        k: doc[k] for k in ("EmailAddress", "Reason", "LastUpdateTime", "TenantName") if k in doc
-    }
-    found["Attributes"] = dict(doc.get("Attributes") or {})
-    return {"SuppressedDestination": found}
-
-
-@handler("DeleteSuppressedDestination")
-def delete_suppressed_destination(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    kind, key, _ = _suppressed(state, params)
-    state.store.delete(kind, key)
-    return {}
-
-
-@handler("ListSuppressedDestinations")
-def list_suppressed_destinations(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    kind, prefix = _suppression_scope(state, params)
-    docs = [doc for _, doc in state.store.list(kind, prefix)]
-    reasons = params.get("Reasons")
-    if reasons:
-        docs = [d for d in docs if d.get("Reason") in reasons]
-    start, end = params.get("StartDate"), params.get("EndDate")
-    if start is not None:
-        docs = [d for d in docs if float(d.get("LastUpdateTime", 0)) >= parse_timestamp(start)]
-    if end is not None:
-        docs = [d for d in docs if float(d.get("LastUpdateTime", 0)) <= parse_timestamp(end)]
-    op = _operation_by_name("ListSuppressedDestinations")
-    page, token = paginate(op, params, docs)
-    result: dict[str, Any] = {
-        "SuppressedDestinationSummaries": [
-            {k: d[k] for k in ("EmailAddress", "Reason", "LastUpdateTime")} for d in page
-        ]
-    }
-    if token:
-        result["NextToken"] = token
-    return result
-
-
-# ------------------------------------------------- dedicated IPs and pools
-
-
-def _seed_dedicated_ips(state: ServerState) -> None:
-    """Give the account a few fake dedicated IPs, once, in SES's default pool."""
-    if state.store.get(_META_KIND, "dedicated_ips") is not None:
-        return
-    with state.store.transaction():
-        if state.store.get(_META_KIND, "dedicated_ips") is not None:
-            return
-        now = _now(state)
-        if state.store.get(DEDICATED_IP_POOL_KIND, DEFAULT_POOL) is None:
-            state.store.put(
-                DEDICATED_IP_POOL_KIND,
-                DEFAULT_POOL,
-                {"PoolName": DEFAULT_POOL, "ScalingMode": "STANDARD", "Tags": [], "_created": now},
-            )
-        for ip in SEED_IPS:
-            state.store.put(
-                DEDICATED_IP_KIND,
-                ip,
-                {
-                    "Ip": ip,
-                    "WarmupStatus": "DONE",
-                    "WarmupPercentage": 100,
-                    "PoolName": DEFAULT_POOL,
-                },
-            )
-        state.store.put(_META_KIND, "dedicated_ips", {"seeded": now})
-
-
-def _seeded(op_name: str) -> Handler:
-    generic = generic_handler(op_name)
-
-    def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-        _seed_dedicated_ips(state)
-        return generic(state, params)
-
-    run.__name__ = f"seeded_{op_name}"
-    return run
-
-
-for _name in (
-    "CreateDedicatedIpPool",
-    "GetDedicatedIpPool",
-    "ListDedicatedIpPools",
-    "PutDedicatedIpPoolScalingAttributes",
-):
-    HANDLERS[_name] = _seeded(_name)
-
-
-@handler("DeleteDedicatedIpPool")
-def delete_dedicated_ip_pool(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
-    name = str(params["PoolName"])
-    with state.store.transaction():
-        if not state.store.delete(DEDICATED_IP_POOL_KIND, name):
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(name))
-        # Addresses of a deleted pool go back to the default pool rather than vanishing.
-        for ip, doc in state.store.list(DEDICATED_IP_KIND):
-            if doc.get("PoolName") == name:
-                doc["PoolName"] = DEFAULT_POOL
-                state.store.put(DEDICATED_IP_KIND, ip, doc)
-    return {}
-
-
-def _dedicated_ip(state: ServerState, ip: str) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
-    doc = state.store.get(DEDICATED_IP_KIND, ip)
-    if doc is None:
-        raise _not_found(_NOT_FOUND[DEDICATED_IP_KIND].format(ip))
-    return doc
-
-
-def _ip_record(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: doc[k] for k in ("Ip", "WarmupStatus", "WarmupPercentage", "PoolName") if k in doc}
-
-
-@handler("GetDedicatedIp")
-def get_dedicated_ip(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    return {"DedicatedIp": _ip_record(_dedicated_ip(state, str(params["Ip"])))}
-
-
-@handler("GetDedicatedIps")
-def get_dedicated_ips(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _seed_dedicated_ips(state)
-    pool = params.get("PoolName")
-    if pool and state.store.get(DEDICATED_IP_POOL_KIND, str(pool)) is None:
-        raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(pool))
-    docs = [
-        d for _, d in state.store.list(DEDICATED_IP_KIND) if not pool or d.get("PoolName") == pool
-    ]
-    page, token = paginate(_operation_by_name("GetDedicatedIps"), params, docs)
-    result: dict[str, Any] = {"DedicatedIps": [_ip_record(d) for d in page]}
-    if token:
-        result["NextToken"] = token
-    return result
-
-
-@handler("PutDedicatedIpInPool")
-def put_dedicated_ip_in_pool(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    pool = str(params["DestinationPoolName"])
-    with state.store.transaction():
-        doc = _dedicated_ip(state, str(params["Ip"]))
-        if state.store.get(DEDICATED_IP_POOL_KIND, pool) is None:
-            raise _not_found(_NOT_FOUND[DEDICATED_IP_POOL_KIND].format(pool))
-        doc["PoolName"] = pool
-        state.store.put(DEDICATED_IP_KIND, str(doc["Ip"]), doc)
-    return {}
-
-
-@handler("PutDedicatedIpWarmupAttributes")
-def put_dedicated_ip_warmup_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    percentage = params["WarmupPercentage"]
-    if not 0 <= int(percentage) <= 100:
-        raise _bad("WarmupPercentage must be between 0 and 100.")
-    with state.store.transaction():
-        doc = _dedicated_ip(state, str(params["Ip"]))
-        doc["WarmupPercentage"] = int(percentage)
-        doc["WarmupStatus"] = "DONE" if int(percentage) >= 100 else "IN_PROGRESS"
-        state.store.put(DEDICATED_IP_KIND, str(doc["Ip"]), doc)
-    return {}
-
-
-# ---------------------------------------------------------------- account
-
-
-def account_doc(state: ServerState) -> dict[str, Any]:
-    """The account as ``GetAccount`` shows it (without ``SentLast24Hours``).
-
-    Stored values (kind ``account``, key ``account``) win over defaults taken
-    from the server options; ``SendQuota`` is merged member by member.
-    """
-    stored = state.store.get(ACCOUNT_KIND, ACCOUNT_KIND) or {}
-    options = state.options
-    quota = {
-        "Max24HourSend": float(options.max_24_hour_send),
-        "MaxSendRate": float(options.max_send_rate),
-        **(stored.get("SendQuota") or {}),
-    }
-    doc: dict[str, Any] = {
-        "SendingEnabled": True,
-        "ProductionAccessEnabled": not options.sandbox,
-        "EnforcementStatus": "HEALTHY",
-        "DedicatedIpAutoWarmupEnabled": True,
-        # New SES accounts suppress both bounces and complaints.
-        "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
-        "VdmAttributes": {"VdmEnabled": "DISABLED"},
-    }
-    doc.update(_public(stored))
-    doc["SendQuota"] = quota
-    return doc
-
-
-def _update_account(state: ServerState, changes: dict[str, Any]) -> None:
-    with state.store.transaction():
-        stored = state.store.get(ACCOUNT_KIND, ACCOUNT_KIND) or {}
-        stored.update(changes)
-        state.store.put(ACCOUNT_KIND, ACCOUNT_KIND, stored)
-
-
-def _sent_last_24_hours(state: ServerState) -> float:
-    try:
-        from aws_ses.local.quota import sent_last_24_hours
-    except ImportError:  # the sending side is optional
-        return 0.0
-    return float(sent_last_24_hours(state))
-
-
-@handler("GetAccount")
-def get_account(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    doc = account_doc(state)
-    doc["SendQuota"]["SentLast24Hours"] = _sent_last_24_hours(state)
-    return build(_operation_by_name("GetAccount").output, doc, _Ctx(state, None, "Get", 0.0))
-
-
-@handler("PutAccountSendingAttributes")
-def put_account_sending_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _update_account(state, {"SendingEnabled": params.get("SendingEnabled") is True})
-    return {}
-
-
-@handler("PutAccountDedicatedIpWarmupAttributes")
-def put_account_dedicated_ip_warmup_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    _update_account(
-        state, {"DedicatedIpAutoWarmupEnabled": params.get("AutoWarmupEnabled") is True}
-    )
-    return {}
-
-
-@handler("PutAccountSuppressionAttributes")
-def put_account_suppression_attributes(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"SuppressedReasons": list(params.get("SuppressedReasons") or [])}
-    if params.get("ValidationAttributes") is not None:
-        attributes["ValidationAttributes"] = params["ValidationAttributes"]
-    _update_account(state, {"SuppressionAttributes": attributes})
-    return {}
-
-
-@handler("PutAccountVdmAttributes")
-def put_account_vdm_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _update_account(state, {"VdmAttributes": params["VdmAttributes"]})
-    return {}
-
-
-@handler("PutAccountDeliveryAttributes")
-def put_account_delivery_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    mode = params["SharedPoolDeliveryMode"]
-    _update_account(state, {"DeliveryAttributes": {"SharedPoolDeliveryMode": mode}})
-    return {}
-
-
-@handler("PutAccountPricingAttributes")
-def put_account_pricing_attributes(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _update_account(state, {"PricingAttributes": {"CurrentPlan": params["Plan"]}})
-    return {}
-
-
-@handler("PutAccountDetails")
-def put_account_details(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    fields = ("MailType", "WebsiteURL", "ContactLanguage", "UseCaseDescription")
-    details: dict[str, Any] = {k: params[k] for k in fields if params.get(k) is not None}
-    if params.get("AdditionalContactEmailAddresses") is not None:
-        details["AdditionalContactEmailAddresses"] = list(params["AdditionalContactEmailAddresses"])
-    changes: dict[str, Any] = {"Details": details}
-    if params.get("ProductionAccessEnabled") is True:
-        # A local account's request for production access is granted at once.
-        details["ReviewDetails"] = {"Status": "GRANTED", "CaseId": uuid.uuid4().hex[:16]}
-        changes["ProductionAccessEnabled"] = True
-    _update_account(state, changes)
-    return {}
-
-
-# ------------------------------------------------ deliverability dashboard
-
-_DASHBOARD = ("deliverability_dashboard", "options")
-
-
-@handler("PutDeliverabilityDashboardOption")
-def put_deliverability_dashboard_option(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    doc = {
-        "DashboardEnabled": params["DashboardEnabled"] is True,
-        "SubscribedDomains": list(params.get("SubscribedDomains") or []),
-    }
-    state.store.put(*_DASHBOARD, doc)
-    return {}
-
-
-@handler("GetDeliverabilityDashboardOptions")
-def get_deliverability_dashboard_options(
-    state: ServerState, params: dict[str, Any]
-) -> dict[str, Any]:
-    doc = state.store.get(*_DASHBOARD) or {}
-    enabled = doc.get("DashboardEnabled") is True
-    return {
-        "DashboardEnabled": enabled,
-        "AccountStatus": "ACTIVE" if enabled else "DISABLED",
-        "ActiveSubscribedDomains": doc.get("SubscribedDomains", []) if enabled else [],
-        "PendingExpirationSubscribedDomains": [],
-    }
-
-
-# --------------------------------------------------- metrics and insights
-
-
-@handler("BatchGetMetricData")
-def batch_get_metric_data(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    # No metrics are collected locally: every query succeeds with no data points.
-    results = [{"Id": q.get("Id"), "Timestamps": [], "Values": []} for q in params["Queries"]]
-    return {"Results": results, "Errors": []}
-
-
-@handler("GetMessageInsights")
-def get_message_insights(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    message_id = str(params["MessageId"])
-    doc = state.store.get("message", message_id)  # written by the sending side
-    if doc is None:
-        raise _not_found(f"Message {message_id} does not exist.")
-    destination = doc.get("Destination") or {}
-    recipients = [
-        *destination.get("ToAddresses", []),
-        *destination.get("CcAddresses", []),
-        *destination.get("BccAddresses", []),
-    ]
-    events = [e for _, e in state.store.list("event") if e.get("MessageId") == message_id]
-    insights = []
-    for recipient in recipients:
-        seen = []
-        for event in events:
-            if event.get("Destination") is None and recipient in (event.get("Recipients") or []):
-                try:
-                    when = parse_timestamp(event.get("Timestamp"))
-                except ValueError:
-                    continue
-                seen.append({"Timestamp": when, "Type": event.get("Type")})
-        insights.append({"Destination": recipient, "Events": seen})
-    return {
-        "MessageId": message_id,
-        "FromEmailAddress": doc.get("Source"),
-        "Subject": doc.get("Subject"),
-        "EmailTags": list(doc.get("Tags") or []),
-        "Insights": insights,
-    }
-
-
-# ---------------------------------------------------------------- tagging
-
-
-def _tag_target(state: ServerState, arn: str) -> tuple[str, str]:
-    """(kind, key) of the document holding the tags of ``arn``."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or not parts[5]:
-        raise _bad(f"Invalid resource ARN: {arn}")
-    resource_type, _, name = parts[5].partition("/")
-    if parts[2] == "ses" and name:
-        kinds = {r.arn_type: r.kind for r in resources().values() if r.creatable}
-        kind = kinds.get(resource_type)
-        if kind is not None:
-            key = identity_key(name) if kind == IDENTITY_KIND else name
-            if state.store.get(kind, key) is None:
-                res = _resource_for_kind(kind)
-                raise _missing(res, name) if res else _not_found(f"Resource {arn} does not exist.")
-            return kind, key
-    return TAGS_KIND, arn
-
-
-def _tags_of(state: ServerState, arn: str) -> tuple[str, str, dict[str, Any]]:
-    kind, key = _tag_target(state, arn)
-    return kind, key, state.store.get(kind, key) or {"ResourceArn": arn, "Tags": []}
-
-
-@handler("TagResource")
-def tag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    with state.store.transaction():
-        kind, key, doc = _tags_of(state, str(params["ResourceArn"]))
-        tags = {t["Key"]: t.get("Value", "") for t in doc.get("Tags") or []}
-        for tag in params["Tags"]:
-            tags[str(tag["Key"])] = str(tag.get("Value", ""))
-        if len(tags) > 50:
-            raise _bad("A resource can have at most 50 tags.")
-        doc["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
-        state.store.put(kind, key, doc)
-    return {}
-
-
-@handler("UntagResource")
-def untag_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    removed = set(params["TagKeys"])
-    with state.store.transaction():
-        kind, key, doc = _tags_of(state, str(params["ResourceArn"]))
-        doc["Tags"] = [t for t in doc.get("Tags") or [] if t.get("Key") not in removed]
-        state.store.put(kind, key, doc)
-    return {}
-
-
-@handler("ListTagsForResource")
-def list_tags_for_resource(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
-    _, _, doc = _tags_of(state, str(params["ResourceArn"]))
-    return {"Tags": list(doc.get("Tags") or [])}
-
-
-# Every remaining operation gets the generic handler, except the sends (owned
-# by ``sending``) and anything registered before this module was imported.
-for _py_name in operation_names():
-    _op = operation(_py_name)
-    if _op.name not in SENDING_OPERATIONS and _op.name not in HANDLERS:
-        HANDLERS[_op.name] = generic_handler(_op.name)

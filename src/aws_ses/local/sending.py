@@ -77,9 +77,10 @@ from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from typing import Any, Literal, cast
 
+from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.errors import SesValidationError
-from aws_ses.local import events, quota
-from aws_ses.local.state import ApiError, ServerState, handler
+from aws_ses.local import events, mime_index, quota
+from aws_ses.local.state import ApiError, HandlerTable, ServerState
 from aws_ses.mime import Attachment, compose_message
 from aws_ses.templating import TemplateRenderError, render_email_template
 
@@ -94,7 +95,14 @@ __all__ = [
     "send_custom_verification_email",
     "send_email",
     "simulator_mailbox",
+    "handlers",
+    "header_block",
+    "message_body",
+    "raw_message",
 ]
+
+# The three sends; the app serves them.
+handlers = HandlerTable()
 
 MESSAGE_KIND = "message"
 BULK_FAULT_KIND = "bulk_fault"
@@ -102,6 +110,9 @@ DELIVERY_DELAY_KIND = "delivery_delay"
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 MAX_RECIPIENTS = 50
 MAX_BULK_ENTRIES = 50
+# Above this a message is read with mime_index (offsets, one copy at a time)
+# rather than the email package, and its bodies are not kept in the document.
+LARGE_MESSAGE_BYTES = 1024 * 1024
 _SIMULATOR_BOXES = frozenset({"success", "bounce", "ooto", "complaint", "suppressionlist"})
 # The industry-standard antivirus test string; SES rejects mail that carries it.
 _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -371,6 +382,39 @@ def message_parts(
     )
 
 
+def _header_bytes(raw: bytes) -> bytes:
+    end = len(raw)
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        found = raw.find(separator, 0, end)
+        if found != -1:
+            end = found + len(separator)
+    return raw[:end]
+
+
+def header_block(raw: bytes) -> str:
+    """The message's header section as text (up to the first empty line)."""
+    return _header_bytes(raw).decode("utf-8", "replace")
+
+
+def message_body(state: ServerState, doc: dict[str, Any]) -> dict[str, str | None]:
+    """``{"text_part", "html_part"}`` of a stored message (read from its bytes if large)."""
+    body = doc.get("Body")
+    if isinstance(body, dict):
+        return body
+    _, text, html, _ = mime_index.parts(raw_message(state, doc))
+    return {"text_part": text, "html_part": html}
+
+
+def raw_message(state: ServerState, doc: dict[str, Any]) -> bytes:
+    """The stored bytes of an accepted message."""
+    blob = state.store.get_blob(MESSAGE_KIND, str(doc.get("Id")))
+    if blob is not None:
+        return blob
+    if "_raw" in doc:  # documents written before blobs existed
+        return base64.b64decode(doc["_raw"])
+    return str(doc.get("RawData") or "").encode()
+
+
 def _carries_virus(raw: bytes, attachments: Sequence[tuple[dict[str, Any], bytes]]) -> bool:
     return _EICAR in raw or any(_EICAR in data for _, data in attachments)
 
@@ -582,7 +626,12 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
     """Store the accepted message and publish its events; returns the message id."""
     subject, text, html = draft.subject, draft.text, draft.html
     attachments: list[tuple[dict[str, Any], bytes]] = []
-    if draft.raw:
+    large = len(draft.raw) > LARGE_MESSAGE_BYTES
+    if large:
+        # Bodies of a large message are read from its bytes when asked for.
+        subject, attachments = mime_index.parts(draft.raw, bodies=False)[::3]
+        text = html = None
+    elif draft.raw:
         parsed_subject, parsed_text, parsed_html, attachments = message_parts(draft.raw)
         if draft.raw_content:
             subject, text, html = parsed_subject, parsed_text, parsed_html
@@ -614,8 +663,8 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         },
         "ReplyToAddresses": draft.reply_to,
         "Subject": subject,
-        "Body": {"text_part": text, "html_part": html},
-        "RawData": draft.raw.decode("utf-8", "replace"),
+        "Body": None if large else {"text_part": text, "html_part": html},
+        "Size": len(draft.raw),
         "Attachments": [meta for meta, _ in attachments],
         "Tags": draft.tags,
         "ConfigurationSetName": draft.configuration_set,
@@ -628,11 +677,12 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         "Recipients": [
             {"EmailAddress": r, "Status": recipient_status[r]} for r in draft.recipients
         ],
-        # The exact bytes, for byte-exact downloads (RawData is text).
-        "_raw": base64.b64encode(draft.raw).decode("ascii"),
     }
+    # The bytes go beside the document, once; read-back adds RawData from them.
+    state.store.put_blob(MESSAGE_KIND, draft.message_id, draft.raw)
     state.store.put(MESSAGE_KIND, draft.message_id, doc)
-    _publish_all(state, doc, draft, outcomes, status)
+    # Events read only the header block of the message.
+    _publish_all(state, {**doc, "RawData": header_block(draft.raw)}, draft, outcomes, status)
     return draft.message_id
 
 
@@ -686,9 +736,37 @@ def _publish_all(
 # ---------------------------------------------------------------- SendEmail
 
 
+def _raw_bytes(raw_spec: dict[str, Any]) -> bytes:
+    """The raw message: bytes from the SMTP endpoint as they are, base64 from the API.
+
+    The size is checked on the base64 text before it is decoded, so an
+    oversize message costs no second copy.
+    """
+    data = raw_spec.get("Data")
+    if isinstance(data, bytes):
+        size = len(data)
+    else:
+        text = data if isinstance(data, str) else ""
+        size = len(text) // 4 * 3 - text[-2:].count("=")
+    if size > MAX_MESSAGE_BYTES:
+        raise ApiError(
+            "MessageRejected",
+            f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{size}'.",
+            400,
+        )
+    if isinstance(data, bytes):
+        return data
+    try:
+        # a2b_base64 reads an ASCII str in place (base64.b64decode would copy it).
+        return binascii.a2b_base64(str(data or ""), strict_mode=True)
+    except (binascii.Error, ValueError):
+        raise _bad("Content.Raw.Data is not valid base64.") from None
+
+
 def _raw_draft(state: ServerState, params: dict[str, Any], raw_spec: dict[str, Any]) -> _Draft:
-    raw = _decode_blob(raw_spec.get("Data"), "Content.Raw.Data")
-    msg = _parse(raw)
+    raw = _raw_bytes(raw_spec)
+    raw_spec["Data"] = None  # the only other reference to a large text copy
+    msg = _parse(_header_bytes(raw))  # headers only: the body may be 40 MiB
     source = params.get("FromEmailAddress") or msg.get("From")
     if not source:
         raise _bad("Missing required header 'From'.")
@@ -715,7 +793,7 @@ def _raw_draft(state: ServerState, params: dict[str, Any], raw_spec: dict[str, A
     return draft
 
 
-@handler("SendEmail")
+@handlers.register("SendEmail")
 def send_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     content = params.get("Content") or {}
     kinds = [k for k in ("Simple", "Raw", "Template") if content.get(k) is not None]
@@ -794,7 +872,7 @@ def _merged_data(default: str, replacement: str | None) -> str:
     return json.dumps({**base, **extra})
 
 
-@handler("SendBulkEmail")
+@handlers.register("SendBulkEmail")
 def send_bulk_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     spec = (params.get("DefaultContent") or {}).get("Template")
     if not spec:
@@ -885,7 +963,7 @@ def _send_entry(
 # ------------------------------------------------ SendCustomVerificationEmail
 
 
-@handler("SendCustomVerificationEmail")
+@handlers.register("SendCustomVerificationEmail")
 def send_custom_verification_email(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     address = str(params.get("EmailAddress") or "")
     if not address:

@@ -1,17 +1,26 @@
 """SQLite document store for the local server.
 
-Every resource is a JSON document addressed by (kind, key). One connection
-guarded by a lock keeps concurrent requests safe; SQLite in WAL mode would
-allow more, but the server's work per request is tiny.
+Every resource is a JSON document addressed by (kind, key); large byte
+strings (raw messages) live beside them as blobs, never base64-encoded into a
+document and never copied into SQLite (which would hold three copies while
+inserting one): in memory they are the very ``bytes`` object handed in, with
+a data directory they are files under ``blobs/`` next to the database. One
+connection guarded by a lock keeps concurrent requests safe; SQLite in WAL
+mode would allow more, but the server's work per request is tiny. Creation
+times come from the injected clock (the server's), so a test that moves the
+clock moves them too.
 """
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 import json
+import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,7 +43,12 @@ CREATE INDEX IF NOT EXISTS docs_by_order ON docs (kind, seq);
 class Store:
     """A tiny, thread-safe, transactional JSON document store."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._clock = clock
+        self._blobs: dict[tuple[str, str], bytes] = {}
+        self._blob_dir = Path(path).parent / "blobs" if path is not None else None
         target = str(path) if path is not None else ":memory:"
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +92,7 @@ class Store:
             self._db.execute(
                 "INSERT INTO docs (kind, key, doc, created, seq) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc",
-                (kind, key, text, time.time(), self._seq),
+                (kind, key, text, self._clock(), self._seq),
             )
 
     def delete(self, kind: str, key: str) -> bool:
@@ -95,6 +109,17 @@ class Store:
             ).fetchall()
         return [(key, json.loads(doc)) for key, doc in rows]
 
+    def page(
+        self, kind: str, *, after: int = 0, limit: int | None = None
+    ) -> builtins.list[tuple[int, str, dict[str, Any]]]:
+        """``(seq, key, doc)`` of a kind in creation order, from just after ``after``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, key, doc FROM docs WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (kind, after, -1 if limit is None else limit),
+            ).fetchall()
+        return [(int(seq), key, json.loads(doc)) for seq, key, doc in rows]
+
     def count(self, kind: str, since: float | None = None) -> int:
         with self._lock:
             if since is None:
@@ -109,6 +134,54 @@ class Store:
         with self._lock:
             cur = self._db.execute("DELETE FROM docs WHERE kind = ?", (kind,))
         return cur.rowcount
+
+    def _blob_path(self, kind: str, key: str) -> Path:
+        assert self._blob_dir is not None
+        name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._blob_dir / kind / name
+
+    def put_blob(self, kind: str, key: str, data: bytes) -> None:
+        if self._blob_dir is None:
+            with self._lock:
+                self._blobs[(kind, key)] = data
+            return
+        target = self._blob_path(kind, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+    def get_blob(self, kind: str, key: str) -> bytes | None:
+        if self._blob_dir is None:
+            with self._lock:
+                return self._blobs.get((kind, key))
+        try:
+            return self._blob_path(kind, key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def clear_blobs(self, kind: str) -> int:
+        if self._blob_dir is None:
+            with self._lock:
+                gone = [k for k in self._blobs if k[0] == kind]
+                for k in gone:
+                    del self._blobs[k]
+            return len(gone)
+        folder = self._blob_dir / kind
+        files = list(folder.iterdir()) if folder.is_dir() else []
+        for file in files:
+            file.unlink(missing_ok=True)
+        return len(files)
+
+    def clear_all(self) -> None:
+        """Forget every document and blob, in one transaction, on the same connection."""
+        with self.transaction():
+            self._db.execute("DELETE FROM docs")
+            self._seq = 0
+            if self._blob_dir is None:
+                self._blobs.clear()
+            elif self._blob_dir.is_dir():
+                shutil.rmtree(self._blob_dir)
 
     def close(self) -> None:
         with self._lock:

@@ -4,23 +4,22 @@ After ``threshold`` consecutive failures (5xx, timeouts, connection failures;
 never 4xx, never throttling) the circuit opens: calls fail at once with
 :class:`~aws_ses.errors.CircuitOpenError`, no request made, for ``cooldown``
 seconds. Then one probe goes through (half-open): its success closes the
-circuit, its failure opens it again. Transitions are logged at WARNING.
+circuit, its failure opens it again. Transitions are logged at WARNING on
+the ``aws_ses.breaker`` logger.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 import weakref
 from collections.abc import Callable
 from enum import Enum
 
 from aws_ses.errors import CircuitOpenError
+from aws_ses.observability.logs import log_breaker_transition
 
 __all__ = ["BreakerState", "CircuitBreaker", "breaker_for", "reset_breakers"]
-
-logger = logging.getLogger("aws_ses.resilience")
 
 
 class BreakerState(Enum):
@@ -117,20 +116,12 @@ class CircuitBreaker:
             return
         previous, self._state = self._state, state
         region, url = self.key
-        logger.warning(
-            "circuit breaker for %s (%s): %s -> %s",
-            url,
-            region,
-            previous.value,
-            state.value,
-            extra={
-                "aws_ses_event": "breaker_transition",
-                "endpoint": url,
-                "region": region,
-                "breaker_from": previous.value,
-                "breaker_to": state.value,
-                "consecutive_failures": self._failures,
-            },
+        log_breaker_transition(
+            endpoint=url,
+            region=region,
+            old=previous.value,
+            new=state.value,
+            failures=self._failures,
         )
 
     def __repr__(self) -> str:
