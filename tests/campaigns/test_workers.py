@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
-
-import pytest
 
 from aws_ses.campaigns import (
     campaign_status,
@@ -47,7 +46,8 @@ def test_five_thousand_recipients_each_mailed_once(
     group = shared_workers
     people = _people(5000)
     people.append({"email": "USER7@example.org", "name": "again"})  # a duplicate row
-    cid = _start(celery_app, server, group.queue, iter(people), ses={"rate_limit": None})
+    # Default settings: rate_limit="auto" (GetAccount's MaxSendRate) on the campaign's Redis.
+    cid = _start(celery_app, server, group.queue, iter(people))
     status = wait(cid, redis_url=redis_url, timeout=120)
     got = to_addresses(server)
     assert len(got) == 5000, group.log_text()
@@ -61,6 +61,31 @@ def test_five_thousand_recipients_each_mailed_once(
     record = ledger.record("user42@example.org")
     assert record is not None and record.state == "sent" and record.message_id
     assert server.messages(id=record.message_id)[0]["TemplateData"].find('"N42"') > 0
+    # Every worker drew on the one bucket in Redis.
+    assert list(connect(redis_url).scan_iter("aws_ses:ratelimit:*"))
+
+
+# The configured rate for the fault tests: a GCRA bucket of BURST recipients
+# lets through at most RATE + BURST in any one second, whatever the workers do.
+RATE, BURST = 200.0, 50.0
+LIMIT = {"rate_limit": RATE, "rate_limit_burst": BURST}
+
+
+def _stamps(server: Any) -> list[float]:
+    return [
+        datetime.fromisoformat(m["Timestamp"].replace("Z", "+00:00")).timestamp()
+        for m in server.messages()
+    ]
+
+
+def _max_in_any_second(timestamps: list[float]) -> int:
+    timestamps.sort()
+    best, first = 0, 0
+    for last, t in enumerate(timestamps):
+        while t - timestamps[first] >= 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
 
 
 def _wait_for(predicate: Any, timeout: float, what: str) -> None:
@@ -92,9 +117,7 @@ def test_worker_killed_mid_campaign(ses_server, workers, celery_app, redis_url):
     # Every call spends a while on the server, so the kill lands mid-chunk.
     server.add_fault(operation="SendBulkEmail", count=10_000, latency=0.25)
     group = workers(2, concurrency=2, visibility=3)
-    cid = _start(
-        celery_app, server, group.queue, _people(600), lease_seconds=2, ses={"rate_limit": None}
-    )
+    cid = _start(celery_app, server, group.queue, _people(600), lease_seconds=2, ses=LIMIT)
 
     def busy() -> bool:
         counts = campaign_status(cid, redis_url=redis_url).counts
@@ -108,6 +131,7 @@ def test_worker_killed_mid_campaign(ses_server, workers, celery_app, redis_url):
     sent, unknown, _ = _check_outcomes(cid, redis_url, server, 600)
     assert len(sent) + len(unknown) + status.counts["failed"] == 600
     assert status.counts["failed"] == 0
+    assert _max_in_any_second(_stamps(server)) <= RATE + BURST
 
 
 def _bulk_faults(server: Any, statuses: list[str]) -> None:
@@ -115,7 +139,7 @@ def _bulk_faults(server: Any, statuses: list[str]) -> None:
 
 
 def test_503s_and_throttling_then_resend_unknown(ses_server, shared_workers, celery_app, redis_url):
-    server = ses_server(max_send_rate=300)  # the server throttles entries over 300/s
+    server = ses_server(max_send_rate=RATE)  # SES's quota; the limiter keeps under it
     server.add_fault(operation="SendBulkEmail", count=2, status=503)  # outcome unknown
     server.add_fault(operation="SendBulkEmail", count=2, status=429)  # retried by the pipeline
     _bulk_faults(server, ["TRANSIENT_FAILURE"] * 5)
@@ -127,9 +151,10 @@ def test_503s_and_throttling_then_resend_unknown(ses_server, shared_workers, cel
         _people(400),
         max_entry_attempts=20,
         retry_base=0.2,
-        ses={"rate_limit": None},
+        ses=LIMIT,
     )
     status = wait(cid, redis_url=redis_url, timeout=90)
+    assert _max_in_any_second(_stamps(server)) <= RATE + BURST
     sent, unknown, status = _check_outcomes(cid, redis_url, server, 400)
     assert len(unknown) == 100 and status.counts["maybe_sent"] == 100
     assert not unknown & set(to_addresses(server))  # the 503s delivered nothing
@@ -177,41 +202,3 @@ def test_pause_resume_and_cancel(ses_server, shared_workers, celery_app, redis_u
     assert status.counts["sent"] + status.counts["queued"] == 400
     late = {a for a in to_addresses(server) if a.startswith("late")}
     assert len(late) == status.counts["sent"]
-
-
-def _max_in_any_second(timestamps: list[float]) -> int:
-    timestamps.sort()
-    best, first = 0, 0
-    for last, t in enumerate(timestamps):
-        while t - timestamps[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
-
-
-def test_combined_rate_stays_under_the_shared_limit(
-    ses_server, shared_workers, celery_app, redis_url
-):
-    pytest.importorskip(
-        "aws_ses.resilience.ratelimit", reason="the shared rate limiter is not on this branch yet"
-    )
-    from datetime import datetime
-
-    server = ses_server()
-    rate, burst = 150.0, 50.0
-    cid = _start(
-        celery_app,
-        server,
-        shared_workers.queue,
-        _people(450, "rated"),
-        ses={"rate_limit": rate, "rate_limit_burst": burst},
-    )
-    status = wait(cid, redis_url=redis_url, timeout=60)
-    assert status.counts["sent"] == 450
-    stamps = [
-        datetime.fromisoformat(m["Timestamp"].replace("Z", "+00:00")).timestamp()
-        for m in server.messages()
-    ]
-    # A GCRA bucket of `burst` lets through at most rate + burst in any second.
-    assert _max_in_any_second(stamps) <= rate + burst
-    assert len(stamps) == 450
