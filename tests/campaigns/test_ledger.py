@@ -298,3 +298,26 @@ def test_start_campaign_gives_workers_the_shared_limiter(redis_url):
     with pytest.raises(SesValidationError, match="campaign_id"):
         start_campaign([], from_="a@example.com", template="t", app=make_app(redis_url),
                        campaign_id="bad id!", background=False)  # fmt: skip
+
+
+def test_suppression_list_is_read_from_the_account(ses_server, redis_url):
+    from aws_ses.campaigns import make_app, start_campaign
+    from aws_ses.campaigns.start import load_suppressed
+
+    server = ses_server()
+    with server.client() as client:
+        client.put_suppressed_destination(email_address="Gone@Example.org", reason="BOUNCE")
+    settings = {"endpoint_url": server.url, "region": "us-east-1"}
+    assert load_suppressed(settings) == {"gone@example.org"}
+    cid = start_campaign(
+        ["gone@example.org", "here@example.org"],
+        from_="news@example.com",
+        template="t",
+        ses={**settings, "rate_limit": None},
+        app=make_app(redis_url),
+        queue=f"unused-{uuid.uuid4().hex[:6]}",  # nobody consumes it: only the ledger is read
+        background=False,
+    )
+    ledger = Ledger(connect(redis_url), cid)
+    assert ledger.record("gone@example.org").state == "skipped"  # type: ignore[union-attr]
+    assert ledger.record("here@example.org").state == "queued"  # type: ignore[union-attr]
