@@ -187,7 +187,7 @@ def test_default_template_data_is_an_empty_object_when_not_given() -> None:
 
 def test_chunk_size_is_honoured() -> None:
     client, transport = sync_client(answer_all())
-    result = client.send_bulk(SENDER, "t", addresses(25), chunk_size=10)
+    result = client.send_bulk(SENDER, "t", addresses(25), chunk_size=10, max_concurrency=1)
     assert result.calls == 3
     assert [len(body_of(r)["BulkEmailEntries"]) for r in transport.requests] == [10, 10, 5]
 
