@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis as redis_lib
 
-pytest.importorskip("celery")
-redis_lib = pytest.importorskip("redis")
-
-from aws_ses.local import LocalServer  # noqa: E402
+from aws_ses.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
