@@ -333,10 +333,16 @@ def test_unknown_outcomes_are_never_resent() -> None:
         ({"from_": ""}, "from_"),
         ({"from_": "nope"}, "from_"),
         ({"template_name": ""}, "template"),
-        ({"entries": [*addresses(1200), "bad@", "x@example.com"]}, "entries[1200].to[0]"),
-        ({"entries": [BulkEntry()]}, "entries[0].to"),
+        (
+            {"entries": [*addresses(1200), "bad@", "x@example.com"]},
+            "entries[1200].destination.to_addresses[0]",
+        ),
+        ({"entries": [BulkEntry()]}, "entries[0].destination"),
         ({"entries": [BulkEntry(to=addresses(51))]}, "entries[0].destination"),
-        ({"entries": [BulkEntry(to=["a@example.com"], cc=["x"])]}, "entries[0].cc[0]"),
+        (
+            {"entries": [BulkEntry(to=["a@example.com"], cc=["x"])]},
+            "entries[0].destination.cc_addresses[0]",
+        ),
         ({"entries": [BulkEntry(to=["a@example.com"], tags={"a b": "v"})]}, "entries[0].tags[a b]"),
         (
             {"entries": [BulkEntry(to=["a@example.com"], template_data=[1])]},

@@ -1,7 +1,8 @@
 """Our serializer against botocore's, for every SES v2 operation.
 
-Inputs are generated from the service model (valid by construction: enums,
-lengths, e-mail syntax, tag charset); each is serialized by ``aws_ses`` and by
+Inputs are generated from the service model and SES's rules (valid by
+construction: enums, lengths, patterns, e-mail syntax, tag and name charsets,
+one content kind, non-empty destinations); each is serialized by ``aws_ses`` and by
 botocore's rest-json serializer (no network), and the HTTP method, path, query,
 Content-Type and JSON body must agree.
 """
@@ -44,21 +45,57 @@ _timestamps = st.datetimes(
 )
 
 
+# Members SES's rules (aws_ses._rules) require beyond the model's own list.
+_ALSO_REQUIRED = {
+    "SendEmailRequest": {"FromEmailAddress", "Destination"},
+    "SendBulkEmailRequest": {"FromEmailAddress"},
+    "BulkEmailContent": {"Template"},
+    "Destination": {"ToAddresses"},
+}
+# Structures that take exactly one of these members.
+_ONE_OF = {
+    "EmailContent": ("Simple", "Raw", "Template"),
+    "Template": ("TemplateName", "TemplateArn", "TemplateContent"),
+}
+_NON_EMPTY_LISTS = {"EmailAddressList", "BulkEmailEntryList"}
+_STRINGS: dict[str, st.SearchStrategy[str]] = {
+    "MessageTagName": _tag,
+    "MessageTagValue": _tag,
+    "MessageHeaderName": _tag,
+    "EmailTemplateName": _tag,
+    "ConfigurationSetName": _tag,
+    "AttachmentContentId": _tag,
+    "AttachmentContentType": st.sampled_from(["text/plain", "image/png", "application/pdf"]),
+    "EmailTemplateData": st.dictionaries(_tag, _tag, max_size=2).map(json.dumps),
+}
+
+
 def _strategy(name: str, depth: int = 0) -> st.SearchStrategy[Any]:
     sh = shape(name)
     kind = sh.kind
     if kind == "structure":
         if depth > 4:
             return st.just({})
-        required = {
-            m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire in sh.required
-        }
+        one_of = _ONE_OF.get(name, ())
+        must = sh.required | _ALSO_REQUIRED.get(name, set())
+        required = {m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire in must}
         optional = {
-            m.wire: _strategy(m.shape, depth + 1) for m in sh.members if m.wire not in sh.required
+            m.wire: _strategy(m.shape, depth + 1)
+            for m in sh.members
+            if m.wire not in must and m.wire not in one_of
         }
-        return st.fixed_dictionaries(required, optional=optional)
+        if not one_of:
+            return st.fixed_dictionaries(required, optional=optional)
+        choices = [
+            st.fixed_dictionaries(
+                {**required, m.wire: _strategy(m.shape, depth + 1)}, optional=optional
+            )
+            for m in sh.members
+            if m.wire in one_of
+        ]
+        return st.one_of(choices)
     if kind == "list":
-        lo = sh.min or 0
+        lo = max(sh.min or 0, 1 if name in _NON_EMPTY_LISTS else 0)
         hi = min(sh.max or 3, 3)
         return st.lists(_strategy(sh.member or "", depth + 1), min_size=min(lo, hi), max_size=hi)
     if kind == "map":
@@ -70,9 +107,13 @@ def _strategy(name: str, depth: int = 0) -> st.SearchStrategy[Any]:
             return st.sampled_from(sorted(sh.enum))
         if name == "EmailAddress":
             return _addresses
-        if name in ("MessageTagName", "MessageTagValue", "MessageHeaderName"):
-            return _tag
+        if name in _STRINGS:
+            return _STRINGS[name]
         lo, hi = sh.min or 1, min(sh.max or 20, 20)
+        if sh.pattern is not None:
+            return st.from_regex(sh.pattern, fullmatch=True).filter(
+                lambda v: lo <= len(v) <= (sh.max or len(v))
+            )
         return st.text(
             st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
             min_size=max(lo, 1),

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aws_ses import AsyncSesClient, SesClient, SesConfig
-from aws_ses import mime as mime_module
+from aws_ses import _rules as rules_module
 from aws_ses._generated.types import EmailTemplateContent, MessageTag
 from aws_ses.auth import Credentials
 from aws_ses.email_builder import EmailBuilder, encode_template_data
@@ -350,7 +350,7 @@ def test_raw_size_is_checked_on_the_composed_message(
 ) -> None:
     # The estimate (attachment data only) fits; the composed message, with
     # its headers and body, does not.
-    monkeypatch.setattr(mime_module, "MAX_MESSAGE_BYTES", 1500)
+    monkeypatch.setattr(rules_module, "MAX_MESSAGE_BYTES", 1500)
     builder = client.email_builder().from_(SENDER).to("a@example.com").subject("s")
     builder.text_body("x" * 200).attach_bytes("a.bin", "application/octet-stream", b"\0" * 900)
     builder.raw()

@@ -325,7 +325,9 @@ def test_bulk_retry_resends_only_transient_failures(local: Local) -> None:
     faults.append("MESSAGE_REJECTED")
     local.post("/_aws/ses/bulk-faults", {"statuses": faults})
 
-    result = client.send_bulk(SENDER, "news", entries, default_template_data={"name": "x"})
+    result = client.send_bulk(
+        SENDER, "news", entries, default_template_data={"name": "x"}, max_concurrency=1
+    )
     assert result.calls == 3
     assert [r.status for r in result[:5]] == faults
     assert [r.index for r in result.transient] == [0, 2, 3]

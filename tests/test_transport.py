@@ -1,4 +1,7 @@
-"""Transports: real HTTP on loopback for urllib3 and aiohttp, plus mock and ASGI.
+"""Transports: real HTTP on loopback for every network transport, plus mock and ASGI.
+
+The shared contract tests run against each network transport (ours, blocking
+and asyncio; urllib3; aiohttp) through one blocking interface.
 
 The network tests run against small stdlib servers started once per session:
 an echo server (plain and TLS with a self-signed certificate made here) and
@@ -24,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -36,8 +39,10 @@ from urllib3.connection import HTTPConnection
 from aws_ses.errors import SesTimeoutError, SesTransportError
 from aws_ses.transport import (
     ASGITransport,
+    AsyncHttp11Transport,
     AsyncMockTransport,
     AsyncTransport,
+    Http11Transport,
     HttpRequest,
     HttpResponse,
     MockTransport,
@@ -45,6 +50,7 @@ from aws_ses.transport import (
     Timeout,
     Transport,
     Urllib3Transport,
+    _http11,
     _proxy,
     error_response,
     json_response,
@@ -364,11 +370,21 @@ def silent_port() -> Iterator[int]:
 # ------------------------------------------------ one interface, two transports
 
 
+SyncNetworkTransport = Urllib3Transport | Http11Transport
+AsyncNetworkTransport = AiohttpTransport | AsyncHttp11Transport
+TRANSPORTS: dict[str, type[SyncNetworkTransport | AsyncNetworkTransport]] = {
+    "http11": Http11Transport,
+    "async-http11": AsyncHttp11Transport,
+    "urllib3": Urllib3Transport,
+    "aiohttp": AiohttpTransport,
+}
+
+
 @dataclass
 class Client:
-    """Drives either network transport through one blocking interface."""
+    """Drives any network transport through one blocking interface."""
 
-    transport: Urllib3Transport | AiohttpTransport
+    transport: SyncNetworkTransport | AsyncNetworkTransport
     runner: asyncio.Runner | None = None
     closed: bool = field(default=False)
 
@@ -381,7 +397,7 @@ class Client:
         timeout: Timeout = QUICK,
     ) -> HttpResponse:
         request = HttpRequest(method, url, dict(headers or {}), body)
-        if isinstance(self.transport, Urllib3Transport):
+        if isinstance(self.transport, SyncNetworkTransport):
             return self.transport.send(request, timeout=timeout)
         assert self.runner is not None
         return self.runner.run(self.transport.send(request, timeout=timeout))
@@ -394,7 +410,7 @@ class Client:
         return data
 
     def close(self) -> None:
-        if isinstance(self.transport, Urllib3Transport):
+        if isinstance(self.transport, SyncNetworkTransport):
             self.transport.close()
         else:
             assert self.runner is not None
@@ -402,15 +418,16 @@ class Client:
             self.runner.close()
 
 
-@pytest.fixture(params=["urllib3", "aiohttp"])
+@pytest.fixture(params=sorted(TRANSPORTS))
 def make_client(request: pytest.FixtureRequest) -> Iterator[Callable[..., Client]]:
     made: list[Client] = []
 
     def make(**kwargs: Any) -> Client:
+        transport = TRANSPORTS[request.param](**kwargs)
         client = (
-            Client(Urllib3Transport(**kwargs))
-            if request.param == "urllib3"
-            else Client(AiohttpTransport(**kwargs), asyncio.Runner())
+            Client(transport)
+            if isinstance(transport, SyncNetworkTransport)
+            else Client(transport, asyncio.Runner())
         )
         made.append(client)
         return client
@@ -652,6 +669,112 @@ class _no_warning:
 
     def __exit__(self, *args: object) -> None:
         return None
+
+
+class _ScriptedServer:
+    """A raw TCP server whose reply depends on the request path: cut-off and odd replies."""
+
+    OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    REPLIES: ClassVar[dict[str, bytes]] = {
+        "/cut-headers": b"HTTP/1.1 200 OK\r\nContent-Len",
+        "/cut-body": b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"MessageId":',
+        "/cut-chunk": b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"Mess',
+        "/chunked": (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+            b"X-Extra: a\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+        ),
+        "/until-close": b"HTTP/1.1 200 OK\r\n\r\nall of it",
+        # Answers, then hangs up without saying "Connection: close".
+        "/then-close": OK,
+    }
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while True:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, data = data.partition(b"\r\n\r\n")
+                path = head.split(b" ")[1].decode()
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(data) < length:
+                    data += conn.recv(65536)
+                data = data[length:]
+                reply = self.REPLIES.get(path, self.OK)
+                conn.sendall(reply)
+                if path in self.REPLIES:
+                    return  # hang up after every scripted reply
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[_ScriptedServer]:
+    server = _ScriptedServer()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["/cut-headers", "/cut-body", "/cut-chunk"])
+def test_cut_off_reply_is_an_error_that_may_have_been_sent(
+    make_client: Callable[..., Client], scripted: _ScriptedServer, path: str
+) -> None:
+    with pytest.raises(SesTransportError) as info:
+        make_client().send("POST", f"http://127.0.0.1:{scripted.port}{path}", body=b"{}")
+    assert info.value.sent is True
+    assert not isinstance(info.value, SesTimeoutError)
+
+
+def test_chunked_reply_after_100_continue(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
+    response = make_client().send("POST", f"http://127.0.0.1:{scripted.port}/chunked", body=b"x")
+    assert response.status == 200
+    assert response.body == b"hello world"
+    assert response.headers["x-extra"] == "a"
+
+
+def test_reply_read_until_close(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
+    response = make_client().send("GET", f"http://127.0.0.1:{scripted.port}/until-close")
+    assert (response.status, response.body) == (200, b"all of it")
+
+
+def test_connection_closed_while_idle_is_not_reused(
+    make_client: Callable[..., Client], scripted: _ScriptedServer
+) -> None:
+    client = make_client()
+    base = f"http://127.0.0.1:{scripted.port}"
+    assert client.send("POST", f"{base}/then-close", body=b"{}").body == b"ok"
+    time.sleep(0.4)  # the server's FIN arrives while the connection sits in the pool
+    assert client.send("POST", f"{base}/next", body=b"{}").body == b"ok"
+    assert scripted.connections == 2
 
 
 def test_bad_ca_path_fails_at_construction(make_client: Callable[..., Client]) -> None:
@@ -1154,3 +1277,90 @@ async def test_starlette_app_through_both_asgi_transports(kind: str) -> None:
         "length": 2,
     }
     assert events == ["startup", "shutdown"]
+
+
+# ------------------------------------------------------ our HTTP/1.1 parser
+
+
+def _parse(*pieces: bytes, head_only: bool = False) -> _http11.ResponseParser:
+    parser = _http11.ResponseParser(head_only=head_only)
+    for piece in pieces:
+        if parser.feed(piece):
+            return parser
+    parser.feed_eof()
+    return parser
+
+
+def test_parser_frames_by_length_byte_by_byte() -> None:
+    reply = b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\n\r\nhello"
+    parser = _parse(*(reply[i : i + 1] for i in range(len(reply))))
+    assert (parser.status, parser.body, parser.reusable) == (201, b"hello", True)
+    assert parser.headers == {"content-length": "5", "x-a": "1, 2"}
+
+
+def test_parser_head_and_no_body_statuses() -> None:
+    assert _parse(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", head_only=True).body == b""
+    assert _parse(b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n").body == b""
+    closing = _parse(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    assert closing.reusable is False
+    old = _parse(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
+    assert old.reusable is False
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 2000 OK\r\n\r\n",
+        b"SPDY/3 200 OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\nx",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY",
+    ],
+)
+def test_parser_rejects_malformed_replies(reply: bytes) -> None:
+    with pytest.raises(_http11.ProtocolError):
+        _parse(reply)
+
+
+def test_parser_refuses_endless_headers() -> None:
+    with pytest.raises(_http11.ProtocolError, match="too long"):
+        _parse(b"HTTP/1.1 200 OK\r\n" + b"X: " + b"a" * (_http11.MAX_HEAD + 1))
+
+
+def test_request_head_refuses_injected_lines() -> None:
+    with pytest.raises(ValueError, match="line break"):
+        _http11.encode_head("GET", "/", "h", {"X-Evil": "a\r\nInjected: 1"}, 0)
+    head = _http11.encode_head("PUT", "/p%2f", "h:1", {"Content-Length": "99", "A": "b"}, 0)
+    assert head == b"PUT /p%2f HTTP/1.1\r\nHost: h:1\r\nA: b\r\nContent-Length: 0\r\n\r\n"
+
+
+def test_http_endpoint_loads_no_ssl_nor_mail_modules(echo: str) -> None:
+    # asyncio itself imports ssl and logging, so this holds for the sync client only.
+    code = (
+        "import sys\n"
+        "from aws_ses import Credentials, SesClient\n"
+        "from aws_ses.transport import HttpRequest, Timeout, sync_transport\n"
+        f"c = SesClient(region='us-east-1', endpoint_url='http://{echo}',"
+        " credentials=Credentials('a', 'b'), transport=sync_transport())\n"
+        f"r = c._transport.send(HttpRequest('GET', 'http://{echo}/x'), timeout=Timeout())\n"
+        "assert r.status == 200\n"
+        "loaded = {'ssl', 'email', 'email_validator', 'aws_ses.mime', 'urllib3', 'aiohttp',\n"
+        "          'http.client', 'asyncio'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_transports_by_name() -> None:
+    from aws_ses.transport import async_transport, sync_transport
+
+    assert type(sync_transport()) is Http11Transport
+    assert type(sync_transport("urllib3", max_pool_connections=2)) is Urllib3Transport
+    assert type(async_transport()) is AsyncHttp11Transport
+    assert type(async_transport("aiohttp")) is AiohttpTransport
+    with pytest.raises(ValueError, match="urllib3"):
+        sync_transport("curl")
+    with pytest.raises(ValueError, match="invalid proxy URL"):
+        sync_transport(proxy="http://user:pw@proxy:notaport")

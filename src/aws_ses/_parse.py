@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import cache
 from typing import Any
@@ -15,7 +14,15 @@ from aws_ses.errors import SesResponseError, SesServiceError, service_error
 
 __all__ = ["parse_error", "parse_response", "request_id_of"]
 
-logger = logging.getLogger("aws_ses")
+
+def _log_dropped_field(output: str, error: Exception) -> None:
+    # logging is imported here, on this rare path: importing it costs a
+    # client's cold start more than this whole module does.
+    import logging
+
+    logging.getLogger("aws_ses").warning(
+        "dropped a %s field that does not match the model: %s", output, error
+    )
 
 
 @cache
@@ -109,7 +116,7 @@ def _decode_dropping_bad_fields(output: str, body: bytes) -> Any:
             where = str(error).rsplit(" - at `", 1)
             if len(where) != 2 or not _drop(raw, where[1].rstrip("`")):
                 return None
-            logger.warning("dropped a %s field that does not match the model: %s", output, error)
+            _log_dropped_field(output, error)
     return None
 
 

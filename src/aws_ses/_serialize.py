@@ -1,10 +1,16 @@
 """Validate call parameters and turn them into an HTTP request (pure, no I/O).
 
 One walk over the generated shapes does both jobs: every value is checked
-against its shape (type, required members, lengths, enumerations, e-mail
-syntax, header safety) and converted to its wire form at the same time, so
-nothing is ever sent half-validated. Errors name the field with the Python
-names the caller used (``content.simple.subject.data``).
+against its shape (type, required members, lengths, enumerations and patterns
+from the model) and against SES's own rules (:mod:`aws_ses._rules`: e-mail
+addresses, header and tag charsets, recipient counts, message size, template
+data), and converted to its wire form at the same time, so nothing is ever
+sent half-validated. Errors name the field with the Python names the caller
+used (``content.simple.subject.data``).
+
+:func:`encode_input` is the pure step the call pipeline runs;
+:class:`PreparedParams` carries an input that was validated and encoded
+earlier (bulk sending checks each entry once), which it then sends as is.
 """
 
 from __future__ import annotations
@@ -20,65 +26,98 @@ from urllib.parse import quote
 
 import msgspec
 
+from aws_ses import _rules
 from aws_ses._http import HttpRequest
 from aws_ses._model import Operation, Shape, shape
+from aws_ses._rules import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS
 from aws_ses.errors import SesValidationError
 
-__all__ = ["MAX_RECIPIENTS", "build_request", "to_wire"]
+__all__ = [
+    "MAX_CUSTOM_HEADERS",
+    "MAX_RECIPIENTS",
+    "EncodedInput",
+    "PreparedParams",
+    "build_request",
+    "client_path",
+    "encode_input",
+    "to_wire",
+]
 
-MAX_RECIPIENTS = 50  # To + Cc + Bcc of one message
-MAX_CUSTOM_HEADERS = 15
-_TAG_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_HEADER_NAME_RE = re.compile(r"[!-9;-~]{1,126}")  # printable ASCII without ':'
 _json_encode = msgspec.json.Encoder().encode
+_STRING_RULES = _rules.STRING_RULES
+_STRUCTURE_RULES = _rules.STRUCTURE_RULES
+_patterns: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(sh: Shape) -> re.Pattern[str]:
+    found = _patterns.get(sh.name)
+    if found is None:
+        found = _patterns[sh.name] = re.compile(sh.pattern or "")
+    return found
 
 
 @lru_cache(maxsize=4096)
-def _address(value: str) -> tuple[bool, str]:
-    """(ok, normalised address or problem); cached because senders repeat."""
-    from aws_ses.mime import normalize_address
+def _address(value: str) -> tuple[str, str | None]:
+    """(normalised address, problem); cached here too, so that the import of
+    email-validator happens on the first address only."""
+    from aws_ses.addresses import address_problem
 
-    try:
-        return True, normalize_address(value, field="address")
-    except SesValidationError as exc:
-        return False, exc.problem
+    return address_problem(value)
 
 
 def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def client_path(base: str, sh: Shape, where: tuple[str | int, ...]) -> str:
+    """``base`` extended by a rule's wire path, in the caller's snake_case names."""
+    path, current = base, sh
+    for step in where:
+        if isinstance(step, int):
+            path += f"[{step}]"
+            current = shape(current.member or "")
+            continue
+        member = current.lookup(step)
+        name = member.py if member is not None else step
+        path = f"{path}.{name}" if path else name
+        if member is not None:
+            current = shape(member.shape)
+    return path
+
+
 def _check_string(value: Any, sh: Shape, path: str) -> str:
-    if not isinstance(value, str):
-        raise SesValidationError(path, f"expected a string, got {_type_name(value)}")
-    if sh.enum is not None and value not in sh.enum:
-        allowed = ", ".join(sorted(sh.enum))
-        raise SesValidationError(path, f"{value!r} is not one of: {allowed}")
-    if sh.min is not None and len(value) < sh.min:
-        raise SesValidationError(path, f"must be at least {sh.min} characters long")
-    if sh.max is not None and len(value) > sh.max:
-        raise SesValidationError(path, f"must be at most {sh.max} characters long")
     name = sh.name
+    text: str
+    if isinstance(value, str):
+        text = value
+    else:
+        if name != "EmailTemplateData" or isinstance(value, bytes | bytearray):
+            raise SesValidationError(path, f"expected a string, got {_type_name(value)}")
+        # TemplateData: a dict (Struct, dataclass) is encoded as the JSON object it is.
+        try:
+            text = _rules.encode_json_object(value)
+        except ValueError as exc:
+            raise SesValidationError(path, str(exc)) from None
+    if sh.enum is not None and text not in sh.enum:
+        allowed = ", ".join(sorted(sh.enum))
+        raise SesValidationError(path, f"{text!r} is not one of: {allowed}")
+    if sh.min is not None and len(text) < sh.min:
+        raise SesValidationError(path, f"must be at least {sh.min} characters long")
+    if sh.max is not None and len(text) > sh.max:
+        raise SesValidationError(path, f"must be at most {sh.max} characters long")
     if name == "EmailAddress":
-        ok, result = _address(value)
-        if not ok:
-            raise SesValidationError(path, result)
-        return result
-    if name in ("MessageTagName", "MessageTagValue"):
-        if not _TAG_RE.fullmatch(value):
-            raise SesValidationError(
-                path,
-                "message tags may hold only ASCII letters, digits, '_' and '-' "
-                "(1 to 256 characters)",
-            )
-    elif name == "MessageHeaderName":
-        if not _HEADER_NAME_RE.fullmatch(value):
-            raise SesValidationError(path, "a header name is printable ASCII without ':'")
-    elif (name == "MessageHeaderValue" or path.endswith("subject.data")) and (
-        "\r" in value or "\n" in value
-    ):
-        raise SesValidationError(path, "must not contain CR or LF characters")
-    return value
+        normalized, problem = _address(text)
+        if problem is not None:
+            raise SesValidationError(path, problem)
+        return normalized
+    rule = _STRING_RULES.get(name)
+    if rule is not None:
+        problem = rule(text)
+        if problem is not None:
+            raise SesValidationError(path, problem)
+    if sh.pattern is not None and _pattern(sh).fullmatch(text) is None:
+        raise SesValidationError(path, f"does not match the pattern {sh.pattern}")
+    return text
 
 
 def _check_int(value: Any, sh: Shape, path: str) -> int:
@@ -186,17 +225,11 @@ def _structure(value: Any, sh: Shape, path: str) -> dict[str, Any]:
         if wire not in out:
             member = sh.lookup(wire)
             raise SesValidationError(prefix + (member.py if member else wire), "is required")
-    if sh.name == "Destination":
-        count = sum(len(out.get(k, ())) for k in ("ToAddresses", "CcAddresses", "BccAddresses"))
-        if count > MAX_RECIPIENTS:
-            raise SesValidationError(
-                path or "destination",
-                f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per message",
-            )
-    elif sh.name == "Message" and len(out.get("Headers", ())) > MAX_CUSTOM_HEADERS:
-        raise SesValidationError(
-            prefix + "headers", f"SES accepts at most {MAX_CUSTOM_HEADERS} custom headers"
-        )
+    rule = _STRUCTURE_RULES.get(sh.name)
+    if rule is not None:
+        violation = rule(out)
+        if violation is not None:
+            raise SesValidationError(client_path(path, sh, violation.where), violation.problem)
     return out
 
 
@@ -213,8 +246,87 @@ def _quote(value: str) -> str:
     return quote(value, safe="-._~")
 
 
-def build_request(op: Operation, params: Mapping[str, Any], endpoint: str) -> HttpRequest:
-    """Validate ``params`` (wire name -> value) and build the unsigned request."""
+class EncodedInput:
+    """An operation's input, validated and encoded: what a request is built from.
+
+    ``path`` has its labels filled in, ``query`` holds (name, value) pairs and
+    ``payload`` the JSON body (``None`` when the operation sends no body).
+    """
+
+    __slots__ = ("operation", "path", "payload", "query")
+
+    def __init__(
+        self, operation: str, path: str, query: list[tuple[str, str]], payload: bytes | None
+    ) -> None:
+        self.operation = operation
+        self.path = path
+        self.query = query
+        self.payload = payload
+
+    def request(self, method: str, endpoint: str) -> HttpRequest:
+        """The unsigned request to ``endpoint`` (scheme and host, no trailing slash)."""
+        url = endpoint + self.path
+        if self.query:
+            url += "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in self.query)
+        if self.payload is None:
+            return HttpRequest(method, url, {}, b"")
+        return HttpRequest(method, url, {"Content-Type": "application/json"}, self.payload)
+
+
+class PreparedParams(dict[str, Any]):
+    """Wire parameters already validated and encoded (see :func:`prepared`).
+
+    :func:`build_request` sends ``encoded`` as it is instead of walking the
+    parameters again; bulk sending validates each entry once this way. The
+    mapping is read-only so that what is sent stays what was checked.
+    """
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, params: dict[str, Any], encoded: EncodedInput) -> None:
+        super().__init__(params)
+        self.encoded = encoded
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("PreparedParams are read-only: they have been validated and encoded")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    pop = popitem = clear = update = setdefault = _read_only
+
+    def copy(self) -> dict[str, Any]:
+        """A plain (unvalidated) dict of the same parameters."""
+        return dict(self)
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        # copy.copy, copy.deepcopy and pickle give a plain dict, to be checked afresh.
+        return dict, (dict(self),)
+
+
+def prepared(op: Operation, body: dict[str, Any]) -> PreparedParams:
+    """Wrap a body-only input whose members were each validated by :func:`to_wire`.
+
+    Runs the input's structure rules (they read the wire form) and encodes
+    the JSON once; for operations whose members all travel in the body.
+    """
+    input_shape = shape(op.input or "")
+    for wire in input_shape.required:
+        if wire not in body:
+            member = input_shape.lookup(wire)
+            raise SesValidationError(member.py if member else wire, "is required")
+    rule = _STRUCTURE_RULES.get(input_shape.name)
+    if rule is not None:
+        violation = rule(body)
+        if violation is not None:
+            raise SesValidationError(
+                client_path("", input_shape, violation.where), violation.problem
+            )
+    return PreparedParams(body, EncodedInput(op.name, op.uri, [], _json_encode(body)))
+
+
+def encode_input(op: Operation, params: Mapping[str, Any]) -> EncodedInput:
+    """Validate ``params`` (wire name -> value) and encode them; no I/O, no endpoint."""
+    if type(params) is PreparedParams and params.encoded.operation == op.name:
+        return params.encoded
     path = op.uri
     query: list[tuple[str, str]] = []
     body: dict[str, Any] = {}
@@ -250,12 +362,17 @@ def build_request(op: Operation, params: Mapping[str, Any], endpoint: str) -> Ht
         unknown = set(params) - {m.wire for m in input_shape.members}
         if unknown:
             raise SesValidationError(", ".join(sorted(unknown)), f"not a member of {op.input}")
-    url = endpoint + path
-    if query:
-        url += "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in query)
-    headers: dict[str, str] = {}
-    payload = b""
-    if body or has_body_members:
-        payload = _json_encode(body)
-        headers["Content-Type"] = "application/json"
-    return HttpRequest(op.method, url, headers, payload)
+        rule = _STRUCTURE_RULES.get(input_shape.name)
+        if rule is not None:
+            violation = rule(body)
+            if violation is not None:
+                raise SesValidationError(
+                    client_path("", input_shape, violation.where), violation.problem
+                )
+    payload = _json_encode(body) if body or has_body_members else None
+    return EncodedInput(op.name, path, query, payload)
+
+
+def build_request(op: Operation, params: Mapping[str, Any], endpoint: str) -> HttpRequest:
+    """Validate ``params`` (wire name -> value) and build the unsigned request."""
+    return encode_input(op, params).request(op.method, endpoint)

@@ -42,7 +42,8 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
         async with AsyncSesClient(region="eu-west-1") as ses:
             await ses.send_email(...)
 
-    The default transport is aiohttp, imported when the client is built.
+    The default transport is aws-ses's own asyncio HTTP/1.1 client (aiohttp
+    is available as ``async_transport=aws_ses.transport.async_transport("aiohttp")``).
     Cancelling a call while its request is in flight leaves the outcome
     unknown (a send may have gone out); ``deadline=`` reports ``maybe_sent``.
     """
@@ -50,11 +51,12 @@ class AsyncSesClient(BaseClient[AsyncTransport], AsyncServiceAccessors):
     _transport_field = "async_transport"
 
     def _default_transport(self, config: SesConfig) -> AsyncTransport:
-        from aws_ses.transport.aiohttp_transport import AiohttpTransport
+        # Chosen by measurement (docs/benchmarks.md); aiohttp stays available
+        # as async_transport=async_transport("aiohttp").
+        from aws_ses.transport import async_transport
 
-        return AiohttpTransport(
-            max_pool_connections=max(config.max_pool_connections, 100),
-            verify=config.verify,
+        return async_transport(
+            max_pool_connections=max(config.max_pool_connections, 100), verify=config.verify
         )
 
     async def _invoke(self, operation: str, params: dict[str, Any]) -> Any:

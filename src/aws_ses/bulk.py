@@ -29,18 +29,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Generic, TypeVar, overload
 
-from aws_ses._model import operation
-from aws_ses._serialize import MAX_RECIPIENTS, build_request
+from aws_ses import _rules
+from aws_ses._model import operation, shape
+from aws_ses._serialize import PreparedParams, prepared, to_wire
+from aws_ses.addresses import format_address
 from aws_ses.email_builder import (
     _check_headers,
     _check_tags,
     _encode_header_value,
+    _expect,
+    _rule,
     _tag_pairs,
     encode_template_data,
 )
@@ -51,7 +54,6 @@ from aws_ses.errors import (
     SesValidationError,
     TooManyRequestsException,
 )
-from aws_ses.mime import format_address, normalize_address
 
 __all__ = [
     "MAX_BULK_ENTRIES",
@@ -70,7 +72,7 @@ __all__ = [
 T = TypeVar("T")
 R = TypeVar("R")
 
-MAX_BULK_ENTRIES = 50  # entries per SendBulkEmail call (SES limit)
+MAX_BULK_ENTRIES = _rules.MAX_BULK_ENTRIES  # entries per SendBulkEmail call
 #: Entry statuses worth sending again: nothing was delivered, and SES said so.
 TRANSIENT_STATUSES = frozenset({"TRANSIENT_FAILURE", "ACCOUNT_THROTTLED"})
 SUCCESS = "SUCCESS"
@@ -173,10 +175,7 @@ def _prefixed(prefix: str, fn: Callable[[], T]) -> T:
 class _Chunk:
     positions: list[int]
     entries: list[BulkEntry]
-    params: dict[str, Any]
-
-
-_ENTRY_PATH = re.compile(r"^bulk_email_entries\[(\d+)\]")
+    params: PreparedParams
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,7 +243,9 @@ class BulkSend:
         """Check everything and return the parameters of every call; no I/O.
 
         Raises :class:`SesValidationError` naming the field, with entries
-        named by their index in the caller's list (``entries[1200].to[0]``).
+        named by their index in the caller's list
+        (``entries[1200].destination.to_addresses[0]``). Each entry is validated
+        and encoded once; the calls' bodies are assembled from the results.
         """
         if isinstance(self.max_concurrency, bool) or not (
             isinstance(self.max_concurrency, int) and self.max_concurrency >= 1
@@ -254,8 +255,9 @@ class BulkSend:
             raise SesValidationError("from_", "a bulk send needs a sender: call from_()")
         if not self.template:
             raise SesValidationError("template", "a bulk send needs a template name")
-        # "Name <addr>" keeps its display name.
-        common: dict[str, Any] = {"FromEmailAddress": normalize_address(self.from_, field="from_")}
+        if not isinstance(self.template, str):
+            raise SesValidationError("template", "expected a template name (str)")
+        _rule(_rules.check_name, self.template, "template")
         template: dict[str, Any] = {
             "TemplateName": self.template,
             "TemplateData": encode_template_data(
@@ -264,41 +266,52 @@ class BulkSend:
         }
         if self.headers:
             template["Headers"] = _wire_headers(_check_headers(list(self.headers)))
-        common["DefaultContent"] = {"Template": template}
+        raw: dict[str, Any] = {
+            "FromEmailAddress": self.from_,  # "Name <addr>" keeps its display name
+            "DefaultContent": {"Template": template},
+        }
         if self.reply_to:
-            common["ReplyToAddresses"] = [
-                normalize_address(a, field=f"reply_to[{i}]") for i, a in enumerate(self.reply_to)
-            ]
+            raw["ReplyToAddresses"] = list(self.reply_to)
         if self.default_tags:
-            common["DefaultEmailTags"] = _prefixed(
-                "default_", partial(_check_tags, self.default_tags)
-            )
+            raw["DefaultEmailTags"] = _prefixed("default_", partial(_check_tags, self.default_tags))
         if self.configuration_set is not None:
-            common["ConfigurationSetName"] = self.configuration_set
+            raw["ConfigurationSetName"] = self.configuration_set
         if self.feedback_forwarding_email is not None:
-            common["FeedbackForwardingEmailAddress"] = normalize_address(
-                self.feedback_forwarding_email, field="feedback_forwarding_email"
-            )
+            raw["FeedbackForwardingEmailAddress"] = self.feedback_forwarding_email
+        op = operation("send_bulk_email")
+        request_shape = shape(op.input or "")
+        # Every common member and every entry is validated and encoded once,
+        # by the same walk a flat call goes through; the calls only assemble them.
+        common: dict[str, Any] = {}
+        for name, value in raw.items():
+            member = request_shape.lookup(name)
+            assert member is not None
+            common[name] = to_wire(value, shape(member.shape), _COMMON_NAMES.get(name, member.py))
+        entry_shape = shape("BulkEmailEntry")
         positions = self.positions or tuple(range(len(self.entries)))
         pairs = list(zip(positions, self.entries, strict=True))
-        wire = {p: _prefixed(f"entries[{p}].", partial(_entry_wire, e)) for p, e in pairs}
-        op = operation("send_bulk_email")
+        wire = {
+            p: to_wire(
+                _prefixed(f"entries[{p}].", partial(_entry_wire, e)), entry_shape, f"entries[{p}]"
+            )
+            for p, e in pairs
+        }
         chunks: list[_Chunk] = []
         for group in plan_chunks(pairs, self.chunk_size):
-            params = dict(common, BulkEmailEntries=[wire[p] for p, _ in group])
-            chunk = _Chunk([p for p, _ in group], [e for _, e in group], params)
-            try:  # the full model check, so no call is made unless all would pass it
-                build_request(op, params, "https://validate.invalid")
-            except SesValidationError as exc:
-                # Name the entry by its index in the caller's list, not in the call.
-                match = _ENTRY_PATH.match(exc.field)
-                where = exc.field
-                if match:
-                    index = chunk.positions[int(match.group(1))]
-                    where = f"entries[{index}]" + exc.field[match.end() :]
-                raise SesValidationError(where, exc.problem) from None
-            chunks.append(chunk)
+            body = dict(common, BulkEmailEntries=[wire[p] for p, _ in group])
+            chunks.append(_Chunk([p for p, _ in group], [e for _, e in group], prepared(op, body)))
         return chunks
+
+
+# What the caller called the common members (the BulkSend fields), for errors.
+_COMMON_NAMES = {
+    "FromEmailAddress": "from_",
+    "ReplyToAddresses": "reply_to",
+    "ConfigurationSetName": "configuration_set_name",
+    "FeedbackForwardingEmailAddress": "feedback_forwarding_email",
+    "DefaultEmailTags": "default_tags",
+    "DefaultContent": "default_content",
+}
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -306,21 +319,12 @@ def _wire_headers(headers: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def _entry_wire(entry: BulkEntry) -> dict[str, Any]:
+    """An entry as wire members; addresses and counts are checked by the model walk."""
     destination: dict[str, list[str]] = {}
-    count = 0
     for kind, wire_name in (("to", "ToAddresses"), ("cc", "CcAddresses"), ("bcc", "BccAddresses")):
         addresses = getattr(entry, kind)
         if addresses:
-            destination[wire_name] = [
-                normalize_address(a, field=f"{kind}[{i}]") for i, a in enumerate(addresses)
-            ]
-            count += len(addresses)
-    if count == 0:
-        raise SesValidationError("to", "an entry needs at least one recipient")
-    if count > MAX_RECIPIENTS:
-        raise SesValidationError(
-            "destination", f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per entry"
-        )
+            destination[wire_name] = list(addresses)
     out: dict[str, Any] = {"Destination": destination}
     if entry.template_data is not None:
         out["ReplacementEmailContent"] = {
@@ -559,15 +563,19 @@ class BulkEmailBuilder(Generic[R]):
         self._max_concurrency = 4
 
     def from_(self, email: str) -> BulkEmailBuilder[R]:
+        _expect(email, str, "from_")
         self._from = email
         return self
 
     def from_name(self, name: str, email: str) -> BulkEmailBuilder[R]:
         """The sender with a display name (RFC 2047-encoded when not ASCII)."""
+        _expect(name, str, "from_name.name")
+        _expect(email, str, "from_name.email")
         self._from = format_address(email, name, field="from_")
         return self
 
     def template(self, name: str) -> BulkEmailBuilder[R]:
+        _expect(name, str, "template")
         self._template = name
         return self
 
@@ -577,10 +585,12 @@ class BulkEmailBuilder(Generic[R]):
         return self
 
     def configuration_set(self, name: str) -> BulkEmailBuilder[R]:
+        _expect(name, str, "configuration_set")
         self._configuration_set = name
         return self
 
     def reply_to(self, email: str) -> BulkEmailBuilder[R]:
+        _expect(email, str, "reply_to")
         self._reply_to.append(email)
         return self
 
@@ -593,15 +603,20 @@ class BulkEmailBuilder(Generic[R]):
         return self
 
     def default_tag(self, name: str, value: str) -> BulkEmailBuilder[R]:
+        _expect(name, str, "default_tag.name")
+        _expect(value, str, "default_tag.value")
         self._default_tags[name] = value
         return self
 
     def header(self, name: str, value: str) -> BulkEmailBuilder[R]:
         """A header on every message (an entry's ``headers`` may replace it)."""
+        _expect(name, str, "header.name")
+        _expect(value, str, "header.value")
         self._headers.append((name, value))
         return self
 
     def feedback_forwarding_email(self, email: str) -> BulkEmailBuilder[R]:
+        _expect(email, str, "feedback_forwarding_email")
         self._feedback = email
         return self
 

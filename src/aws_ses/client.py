@@ -51,9 +51,11 @@ class SesClient(BaseClient[Transport], ServiceAccessors):
     """
 
     def _default_transport(self, config: SesConfig) -> Transport:
-        from aws_ses.transport.urllib3_transport import Urllib3Transport
+        # Chosen by measurement (docs/benchmarks.md); urllib3 stays available
+        # as transport=sync_transport("urllib3").
+        from aws_ses.transport import sync_transport
 
-        return Urllib3Transport(
+        return sync_transport(
             max_pool_connections=config.max_pool_connections, verify=config.verify
         )
 

@@ -26,23 +26,22 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from email.header import Header
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import msgspec
-
-from aws_ses._serialize import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS
+from aws_ses import _rules
+from aws_ses._model import operation, shape
+from aws_ses._rules import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS
+from aws_ses._serialize import PreparedParams, encode_input
+from aws_ses.addresses import format_address, normalize_address
 from aws_ses.errors import SesValidationError
 from aws_ses.mime import (
     Attachment,
     check_message_size,
     compose_message,
     estimated_encoded_size,
-    format_address,
-    normalize_address,
 )
 
 __all__ = [
@@ -53,11 +52,6 @@ __all__ = [
 
 R = TypeVar("R")
 
-_TAG_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_HEADER_NAME_RE = re.compile(r"[!-9;-~]{1,126}")  # printable ASCII without ':'
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab is allowed
-_HEADER_VALUE_MAX = 995
-_HEADER_LINE_MAX = 996  # name + value, as SES counts it
 # Headers the builder writes itself; setting them by hand would duplicate or
 # contradict what the builder produces, so point the caller at the right method.
 _MANAGED_HEADERS = {
@@ -85,27 +79,39 @@ def encode_template_data(data: Any, *, field: str = "template_data") -> str:
 
     A ``str`` or ``bytes`` is taken as JSON text already and only checked.
     Anything that is not a JSON object raises :class:`SesValidationError`
-    naming ``field``, because SES accepts nothing else.
+    naming ``field``, because SES accepts nothing else; invalid JSON text is
+    reported with the parser's position.
     """
     if isinstance(data, str | bytes | bytearray):
         try:
-            decoded = msgspec.json.decode(data)
-        except msgspec.DecodeError as exc:
-            raise SesValidationError(field, f"is not valid JSON ({exc})") from None
-        if not isinstance(decoded, dict):
-            raise SesValidationError(
-                field, f"must be a JSON object, not a JSON {type(decoded).__name__}"
-            )
-        return data if isinstance(data, str) else bytes(data).decode("utf-8")
+            text = data if isinstance(data, str) else bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SesValidationError(field, f"is not UTF-8 ({exc.reason})") from None
+        problem = _rules.check_template_data(text)
+        if problem is not None:
+            raise SesValidationError(field, problem)
+        return text
     if dataclasses.is_dataclass(data) and isinstance(data, type):
         raise SesValidationError(field, "pass a dataclass instance, not the class")
     try:
-        encoded = msgspec.json.encode(data)
-    except (TypeError, msgspec.EncodeError) as exc:
-        raise SesValidationError(field, f"cannot be encoded as JSON ({exc})") from None
-    if not encoded.startswith(b"{"):
-        raise SesValidationError(field, f"must encode to a JSON object, not {type(data).__name__}")
-    return encoded.decode("utf-8")
+        return _rules.encode_json_object(data)
+    except ValueError as exc:
+        raise SesValidationError(field, str(exc)) from None
+
+
+def _expect(value: Any, expected: type | tuple[type, ...], field: str) -> None:
+    """A builder argument of the wrong type, named as ``method.argument``."""
+    if isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
+        return
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    names = " or ".join(k.__name__ for k in kinds)
+    raise SesValidationError(field, f"expected {names}, got {type(value).__name__}")
+
+
+def _rule(check: Callable[[str], str | None], value: str, field: str) -> None:
+    problem = check(value)
+    if problem is not None:
+        raise SesValidationError(field, problem)
 
 
 def _encode_header_value(value: str) -> str:
@@ -135,46 +141,69 @@ def _check_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             "headers",
             f"{len(headers)} custom headers; SES accepts at most {MAX_CUSTOM_HEADERS}",
         )
+    limit = shape("MessageHeaderValue").max
     out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for name, value in headers:
-        field = f"headers[{name}]"
-        if not _HEADER_NAME_RE.fullmatch(name):
-            raise SesValidationError(
-                field, "a header name is 1 to 126 printable ASCII characters without ':'"
-            )
+        field = f"headers[{_key(name)}]"
+        _expect(name, str, field)
+        _expect(value, str, field)
+        _rule(_rules.check_header_name, name, field)
         managed = _MANAGED_HEADERS.get(name.lower())
         if managed is not None:
             raise SesValidationError(field, f"is set by the builder; use {managed}")
-        if "\r" in value or "\n" in value:
-            raise SesValidationError(field, "must not contain CR or LF characters")
-        if _CONTROL_RE.search(value):
-            raise SesValidationError(field, "must not contain control characters")
+        if name.lower() in _rules.SINGLE_HEADERS and name.lower() in seen:
+            raise SesValidationError(field, "may appear only once")
+        seen.add(name.lower())
+        _rule(_rules.check_text_line, value, field)
         if not value:
             raise SesValidationError(field, "must not be empty")
         encoded = _encode_header_value(value)
-        if len(encoded) > _HEADER_VALUE_MAX or len(name) + len(encoded) > _HEADER_LINE_MAX:
+        _rule(_rules.check_header_value, encoded, field)
+        if limit is not None and len(encoded) > limit:
             raise SesValidationError(
                 field,
-                f"is too long once encoded ({len(encoded)} characters; SES allows "
-                f"{_HEADER_VALUE_MAX}, and {_HEADER_LINE_MAX} with the name)",
+                f"is too long once encoded ({len(encoded)} characters; SES allows {limit})",
             )
         out.append((name, value))
     return out
 
 
+def _key(name: object) -> str:
+    """A header or tag name as it appears in a field path (repr unless plain text)."""
+    if isinstance(name, str) and name.isascii() and name.isprintable():
+        return name
+    return repr(name)
+
+
 def _check_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     for name, value in tags.items():
-        if not isinstance(name, str) or not _TAG_RE.fullmatch(name):
-            raise SesValidationError(
-                f"tags[{name}]",
-                "a tag name is 1 to 256 ASCII letters, digits, '_' or '-'",
-            )
-        if not isinstance(value, str) or not _TAG_RE.fullmatch(value):
-            raise SesValidationError(
-                f"tags[{name}]",
-                "a tag value is 1 to 256 ASCII letters, digits, '_' or '-'",
-            )
+        field = f"tags[{_key(name)}]"
+        _expect(name, str, field)
+        _expect(value, str, field)
+        _rule(_rules.check_tag, name, field)
+        _rule(_rules.check_tag, value, field)
     return [{"Name": name, "Value": value} for name, value in tags.items()]
+
+
+def _check_attachment(att: Any, field: str) -> None:
+    """The header-like fields of one attachment, by the rules the serializer uses."""
+    if not isinstance(att, Attachment):
+        raise SesValidationError(field, f"expected an Attachment, got {type(att).__name__}")
+    _expect(att.filename, str, f"{field}.filename")
+    _rule(_rules.check_text_line, att.filename, f"{field}.filename")
+    _rule(_rules.check_content_type, att.resolved_content_type, f"{field}.content_type")
+    if att.description is not None:
+        _expect(att.description, str, f"{field}.description")
+        _rule(_rules.check_text_line, att.description, f"{field}.description")
+    if att.content_id is not None:
+        _expect(att.content_id, str, f"{field}.content_id")
+        _rule(_rules.check_content_id, att.content_id, f"{field}.content_id")
+    for name, sh in (("filename", "AttachmentFileName"), ("content_id", "AttachmentContentId")):
+        value = getattr(att, name)
+        limit = shape(sh).max
+        if value is not None and limit is not None and len(value) > limit:
+            raise SesValidationError(f"{field}.{name}", f"must be at most {limit} characters")
 
 
 def _tag_pairs(
@@ -245,68 +274,82 @@ class EmailBuilder(Generic[R]):
 
     def from_(self, email: str) -> EmailBuilder[R]:
         """The sender (a verified identity), e.g. ``"news@example.com"``."""
+        _expect(email, str, "from_")
         self._from = (None, email)
         return self
 
     def from_name(self, name: str, email: str) -> EmailBuilder[R]:
         """The sender with a display name; non-ASCII names are RFC 2047-encoded."""
+        _expect(name, str, "from_name.name")
+        _expect(email, str, "from_name.email")
         self._from = (name, email)
         return self
 
     def to(self, email: str) -> EmailBuilder[R]:
+        _expect(email, str, "to")
         self._to.append(email)
         return self
 
     def to_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
-        self._to.extend(_addresses(emails))
+        self._to.extend(_addresses(emails, "to_many"))
         return self
 
     def cc(self, email: str) -> EmailBuilder[R]:
+        _expect(email, str, "cc")
         self._cc.append(email)
         return self
 
     def cc_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
-        self._cc.extend(_addresses(emails))
+        self._cc.extend(_addresses(emails, "cc_many"))
         return self
 
     def bcc(self, email: str) -> EmailBuilder[R]:
+        _expect(email, str, "bcc")
         self._bcc.append(email)
         return self
 
     def bcc_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
-        self._bcc.extend(_addresses(emails))
+        self._bcc.extend(_addresses(emails, "bcc_many"))
         return self
 
     def reply_to(self, email: str) -> EmailBuilder[R]:
+        _expect(email, str, "reply_to")
         self._reply_to.append(email)
         return self
 
     def reply_to_many(self, emails: Iterable[str]) -> EmailBuilder[R]:
-        self._reply_to.extend(_addresses(emails))
+        self._reply_to.extend(_addresses(emails, "reply_to_many"))
         return self
 
     # -------------------------------------------------------------- content
 
     def subject(self, subject: str) -> EmailBuilder[R]:
+        _expect(subject, str, "subject")
         self._subject = subject
         return self
 
     def text_body(self, text: str) -> EmailBuilder[R]:
+        _expect(text, str, "text_body")
         self._text = text
         return self
 
     def html_body(self, html: str) -> EmailBuilder[R]:
+        _expect(html, str, "html_body")
         self._html = html
         return self
 
     def body(self, text: str, html: str) -> EmailBuilder[R]:
         """Both parts at once; mail clients show the HTML one when they can."""
+        _expect(text, str, "body.text")
+        _expect(html, str, "body.html")
         self._text = text
         self._html = html
         return self
 
     def template(self, name: str) -> EmailBuilder[R]:
         """Send the stored SES template ``name`` instead of a subject and body."""
+        _expect(name, str, "template")
+        _rule(_rules.check_name, name, "template")
         self._template = name
         return self
 
@@ -317,19 +360,25 @@ class EmailBuilder(Generic[R]):
 
     def template_data_json(self, data: str | bytes) -> EmailBuilder[R]:
         """Template variables as JSON text; it must hold a JSON object."""
-        self._template_data = encode_template_data(data)
+        _expect(data, (str, bytes), "template_data_json")
+        self._template_data = encode_template_data(data, field="template_data_json")
         return self
 
     def attachment(self, attachment: Attachment) -> EmailBuilder[R]:
+        _expect(attachment, Attachment, "attachment")
         self._attachments.append(attachment)
         return self
 
     def attach_file(self, path: str | os.PathLike[str]) -> EmailBuilder[R]:
         """Attach a file; its content type is guessed from its name."""
+        _expect(path, (str, os.PathLike), "attach_file")
         self._attachments.append(Attachment.from_path(path))
         return self
 
     def attach_bytes(self, filename: str, content_type: str, data: bytes) -> EmailBuilder[R]:
+        _expect(filename, str, "attach_bytes.filename")
+        _expect(content_type, str, "attach_bytes.content_type")
+        _expect(data, (bytes, bytearray, memoryview), "attach_bytes.data")
         self._attachments.append(Attachment(filename, data, content_type=content_type))
         return self
 
@@ -347,6 +396,12 @@ class EmailBuilder(Generic[R]):
         comes from ``content_type``, else the file name, else the image's
         signature (PNG, JPEG, GIF, WebP).
         """
+        _expect(content_id, str, "inline_image.content_id")
+        _expect(data_or_path, (bytes, bytearray, memoryview, str, os.PathLike), "inline_image")
+        if filename is not None:
+            _expect(filename, str, "inline_image.filename")
+        if content_type is not None:
+            _expect(content_type, str, "inline_image.content_type")
         if isinstance(data_or_path, bytes | bytearray | memoryview):
             data = bytes(data_or_path)
             name = filename or content_id.strip("<>")
@@ -365,27 +420,35 @@ class EmailBuilder(Generic[R]):
 
     def header(self, name: str, value: str) -> EmailBuilder[R]:
         """A custom header (at most 15); non-ASCII values are RFC 2047-encoded."""
+        _expect(name, str, "header.name")
+        _expect(value, str, "header.value")
         self._headers.append((name, value))
         return self
 
     def raw(self, enabled: bool = True) -> EmailBuilder[R]:
         """Compose the MIME message here and send it as ``Raw`` content."""
+        _expect(enabled, bool, "raw")
         self._raw = enabled
         return self
 
     # -------------------------------------------------------- configuration
 
     def configuration_set(self, name: str) -> EmailBuilder[R]:
+        _expect(name, str, "configuration_set")
+        _rule(_rules.check_name, name, "configuration_set")
         self._configuration_set = name
         return self
 
     def feedback_forwarding_email(self, email: str) -> EmailBuilder[R]:
         """Where SES forwards bounces and complaints for this message."""
+        _expect(email, str, "feedback_forwarding_email")
         self._feedback = email
         return self
 
     def tag(self, name: str, value: str) -> EmailBuilder[R]:
         """A message tag for event publishing (a later tag of the same name wins)."""
+        _expect(name, str, "tag.name")
+        _expect(value, str, "tag.value")
         self._tags[name] = value
         return self
 
@@ -397,6 +460,9 @@ class EmailBuilder(Generic[R]):
 
     def list_management(self, contact_list: str, topic: str | None = None) -> EmailBuilder[R]:
         """Send as part of a contact list (and topic) so SES handles unsubscribes."""
+        _expect(contact_list, str, "list_management.contact_list")
+        if topic is not None:
+            _expect(topic, str, "list_management.topic")
         self._list_management = (contact_list, topic)
         return self
 
@@ -407,21 +473,24 @@ class EmailBuilder(Generic[R]):
 
         Raises :class:`SesValidationError` naming the offending field; it does
         no I/O, so calling it is how to check a message without sending it.
+        The result has passed the same request checks as a flat
+        ``send_email`` call (and is encoded already, so ``send()`` does not
+        check it twice); it is read-only.
         """
+        params = self._params()
+        return encode_prepared(params)
+
+    def _params(self) -> dict[str, Any]:
         sender = self._sender()
         to = _normalize_all(self._to, "to")
         cc = _normalize_all(self._cc, "cc")
         bcc = _normalize_all(self._bcc, "bcc")
         reply_to = _normalize_all(self._reply_to, "reply_to")
         count = len(to) + len(cc) + len(bcc)
-        if count == 0:
-            raise SesValidationError("to", "a message needs at least one recipient")
-        if count > MAX_RECIPIENTS:
-            raise SesValidationError(
-                "destination",
-                f"{count} recipients; SES accepts at most {MAX_RECIPIENTS} per message "
-                "(use send_bulk for more)",
-            )
+        problem = _rules.check_recipient_count(count)
+        if problem is not None:
+            more = " (use send_bulk for more)" if count > MAX_RECIPIENTS else ""
+            raise SesValidationError("to" if count == 0 else "destination", problem + more)
         headers = _check_headers(self._headers)
         tags = _check_tags(self._tags)
         has_body = self._text is not None or self._html is not None
@@ -434,8 +503,17 @@ class EmailBuilder(Generic[R]):
         if self._template is not None and self._subject is not None:
             # SES would silently use the template's subject instead.
             raise SesValidationError("subject", "a templated message takes the template's subject")
-        if self._subject is not None and ("\r" in self._subject or "\n" in self._subject):
-            raise SesValidationError("subject", "must not contain CR or LF characters")
+        if self._subject is not None:
+            _rule(_rules.check_no_crlf, self._subject, "subject")
+        content_ids: set[str] = set()
+        for index, att in enumerate(self._attachments):
+            _check_attachment(att, f"attachments[{index}]")
+            if att.content_id is not None:
+                if att.content_id in content_ids:
+                    raise SesValidationError(
+                        f"attachments[{index}].content_id", "is used by another attachment"
+                    )
+                content_ids.add(att.content_id)
         inline = [a for a in self._attachments if a.disposition == "inline"]
         if inline and self._template is None and self._html is None:
             raise SesValidationError(
@@ -568,10 +646,22 @@ class EmailBuilder(Generic[R]):
         return data
 
 
-def _addresses(emails: Iterable[str]) -> list[str]:
+def encode_prepared(params: dict[str, Any]) -> PreparedParams:
+    """``SendEmail`` parameters checked by the request serializer and encoded once."""
+    return PreparedParams(params, encode_input(operation("send_email"), params))
+
+
+def _addresses(emails: Iterable[str], method: str) -> list[str]:
     if isinstance(emails, str):  # a lone string is one address, not its letters
         return [emails]
-    return list(emails)
+    if isinstance(emails, bytes | Mapping) or not hasattr(emails, "__iter__"):
+        raise SesValidationError(
+            method, f"expected an iterable of str, got {type(emails).__name__}"
+        )
+    found = list(emails)
+    for index, email in enumerate(found):
+        _expect(email, str, f"{method}[{index}]")
+    return found
 
 
 def _normalize_all(addresses: list[str], field: str) -> list[str]:
@@ -596,10 +686,10 @@ def templated_email(
     ``template_data`` may be JSON text or anything
     :meth:`EmailBuilder.template_data` takes.
     """
-    builder.from_(from_).to_many(_addresses_of(to))
+    builder.from_(from_).to_many(_addresses_of(to, "to"))
     builder.template(template_name).template_data(template_data)
-    builder.cc_many(_addresses_of(cc)).bcc_many(_addresses_of(bcc))
-    builder.reply_to_many(_addresses_of(reply_to))
+    builder.cc_many(_addresses_of(cc, "cc")).bcc_many(_addresses_of(bcc, "bcc"))
+    builder.reply_to_many(_addresses_of(reply_to, "reply_to"))
     if configuration_set is not None:
         builder.configuration_set(configuration_set)
     if tags is not None:
@@ -607,7 +697,7 @@ def templated_email(
     return builder
 
 
-def _addresses_of(value: str | Iterable[str] | None) -> list[str]:
+def _addresses_of(value: str | Iterable[str] | None, argument: str) -> list[str]:
     if value is None:
         return []
-    return _addresses(value)
+    return _addresses(value, argument)

@@ -24,24 +24,29 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import math
 import mimetypes
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy as email_policy
 from email.generator import BytesGenerator
-from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from functools import lru_cache
 from typing import Final, Literal
 
 from email_validator import EmailNotValidError, validate_email
 
+from aws_ses import _rules
+from aws_ses.addresses import (
+    check_text,
+    encoded_words,
+    format_address,
+    normalize_address,
+    printable_ascii,
+)
 from aws_ses.errors import SesValidationError
 
 __all__ = [
@@ -55,7 +60,7 @@ __all__ = [
 ]
 
 #: SES v2's limit for one message, attachments included, after base64 encoding.
-MAX_MESSAGE_BYTES: Final = 40 * 1024 * 1024
+MAX_MESSAGE_BYTES: Final = _rules.MAX_MESSAGE_BYTES
 
 TransferEncoding = Literal["base64", "quoted-printable", "7bit", "8bit"]
 
@@ -66,22 +71,10 @@ _POLICY: Final = email_policy.SMTP.clone(max_line_length=78, refold_source="none
 
 _MAX_LINE: Final = 78  # RFC 5322 "SHOULD"; the hard limit is 998
 _HARD_LINE: Final = 998
-# An encoded word must fit on one line after the longest header name we write
-# it under ("Reply-To: " is 10 characters).
-_EW_MAX: Final = 68
-_EW_OVERHEAD: Final = len("=?utf-8?q?") + len("?=")
 _B64_LINE: Final = 76
 
 _NEWLINES: Final = re.compile(r"\r\n|\r|\n")
 _LONE_LF: Final = re.compile(rb"(?<!\r)\n")
-_WSP_RUN: Final = re.compile(r"[ \t]+")
-# RFC 5322 atext: a display name made only of these needs no quoting.
-_ATOM: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
-# Bytes an RFC 2047 "Q" word may carry as themselves in any context (the
-# strictest rule, for phrases); the rest become =XX and space becomes "_".
-_Q_LITERAL: Final = frozenset(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/"
-)
 # RFC 2231 attribute-char: what may stay unescaped in an extended parameter.
 _ATTR_CHAR: Final = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~"
@@ -91,11 +84,7 @@ _ATTR_CHAR: Final = frozenset(
 _PLAIN_FILENAME: Final = re.compile(r"[A-Za-z0-9._()+,@&!#$~-]+(?: [A-Za-z0-9._()+,@&!#$~-]+)*")
 _TOKEN: Final = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _CONTENT_TYPE: Final = re.compile(rf"({_TOKEN})/({_TOKEN})((?:\s*;\s*[ -~]*)?)")
-_CONTENT_ID: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,250}")
-_HEADER_NAME: Final = re.compile(r"[!-9;-~]+")  # printable ASCII without ':'
 _HEADER_VALUE_BAD: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-_REGISTRY: Final = HeaderRegistry()
 
 # Headers compose_message writes from its own arguments; a custom copy would
 # contradict them (and a Bcc header would leak the blind copies).
@@ -202,8 +191,7 @@ def estimated_encoded_size(attachments: Iterable[Attachment]) -> int:
     for att in attachments:
         encoding = att.transfer_encoding or "base64"
         if encoding == "base64":
-            encoded = 4 * math.ceil(len(att.data) / 3)
-            total += encoded + 2 * math.ceil(encoded / _B64_LINE)
+            total += _rules.encoded_size(len(att.data))
         elif encoding == "quoted-printable":
             total += len(_qp(att.data, text=False))
         else:
@@ -213,214 +201,12 @@ def estimated_encoded_size(attachments: Iterable[Attachment]) -> int:
 
 def check_message_size(size: int, *, field: str = "content") -> None:
     """Raise :class:`SesValidationError` when ``size`` bytes exceed what SES accepts."""
-    if size > MAX_MESSAGE_BYTES:
-        raise SesValidationError(
-            field,
-            f"{_megabytes(size)} ({size:,} bytes) is over SES's limit of "
-            f"{_megabytes(MAX_MESSAGE_BYTES)} ({MAX_MESSAGE_BYTES:,} bytes) per message, "
-            "attachments included after base64 encoding (which adds a third to their size)",
-        )
-
-
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
-
-
-# ---------------------------------------------------------------- addresses
-
-
-def normalize_address(value: str, *, field: str) -> str:
-    """Validate one address and return the ASCII form to send.
-
-    Accepts ``addr@example.com`` and ``Display Name <addr@example.com>`` (the
-    name may be quoted, or RFC 2047 encoded as this function produces, so
-    normalising twice changes nothing). The domain is sent as punycode; a
-    non-ASCII local part is rejected because SES does not accept SMTPUTF8
-    mailboxes. A display name keeps its text: runs of spaces and tabs become
-    one space (they carry no meaning in a phrase) and it is quoted or RFC 2047
-    encoded as needed.
-    """
-    name, addr_spec = _split_mailbox(value, field)
-    return _mailbox(name, _ascii_addr_spec(addr_spec, field))
-
-
-def format_address(email: str, name: str | None = None, *, field: str = "address") -> str:
-    """``"Name <addr>"`` (or just ``addr``) ready for a header or the SES API.
-
-    The display name is written as an atom, a quoted string or RFC 2047
-    encoded words (UTF-8), whichever it needs; the domain becomes punycode.
-    Raises :class:`SesValidationError` naming ``field`` for a bad address or a
-    name containing CR or LF.
-    """
-    if not isinstance(email, str):
-        raise SesValidationError(field, f"expected a string, got {type(email).__name__}")
-    _check_text(email, field)
-    display = ""
-    if name is not None:
-        if not isinstance(name, str):
-            raise SesValidationError(
-                f"{field}.name", f"expected a string, got {type(name).__name__}"
-            )
-        _check_text(name, f"{field}.name")
-        display = _normalize_display_name(name)
-    return _mailbox(display, _ascii_addr_spec(email.strip(), field))
-
-
-def _check_text(value: str, field: str) -> None:
-    if "\r" in value or "\n" in value:
-        raise SesValidationError(field, "must not contain CR or LF characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SesValidationError(
-            field, f"is not valid Unicode (lone surrogate at index {exc.start})"
-        ) from None
-
-
-def _split_mailbox(value: str, field: str) -> tuple[str, str]:
-    """(display name, addr-spec) of ``addr`` or ``name <addr>``."""
-    if not isinstance(value, str):
-        raise SesValidationError(field, f"expected a string, got {type(value).__name__}")
-    _check_text(value, field)
-    text = value.strip()
-    if not text.endswith(">"):
-        if "<" in text or ">" in text:
-            raise SesValidationError(field, "unbalanced '<' in the address")
-        return "", text
-    # The addr-spec cannot hold '<', so the last one opens it.
-    start = text.rfind("<")
-    if start < 0:
-        raise SesValidationError(field, "unbalanced '>' in the address")
-    display = text[:start].strip()
-    addr_spec = text[start + 1 : -1].strip()
-    if display.startswith('"'):
-        display = _unquote(display, field)
-    else:
-        bad = sorted({c for c in display if c in '<>",;'})
-        if bad:
-            # "a@x.com, Bob <b@y.com>" is two addresses, not a strange name.
-            raise SesValidationError(
-                field,
-                f"the display name contains {' '.join(bad)}; put it in double quotes "
-                "(and pass one address per list item)",
-            )
-        if "=?" in display:
-            # Undo RFC 2047 encoding (ours included) so it is not encoded twice.
-            display = str(_REGISTRY("X-Display-Name", display))
-            _check_text(display, field)  # no CR/LF smuggled in encoded
-    return _normalize_display_name(display), addr_spec
-
-
-def _unquote(quoted: str, field: str) -> str:
-    out: list[str] = []
-    chars = iter(enumerate(quoted[1:], start=1))
-    for index, char in chars:
-        if char == "\\":
-            escaped = next(chars, None)
-            if escaped is None:
-                break
-            out.append(escaped[1])
-        elif char == '"':
-            if index != len(quoted) - 1:
-                raise SesValidationError(field, "unexpected text after the quoted display name")
-            return "".join(out)
-        else:
-            out.append(char)
-    raise SesValidationError(field, "the quoted display name is missing its closing '\"'")
-
-
-def _normalize_display_name(name: str) -> str:
-    return _WSP_RUN.sub(" ", name).strip(" \t")
-
-
-def _ascii_addr_spec(addr_spec: str, field: str) -> str:
-    if not addr_spec:
-        raise SesValidationError(field, "is empty; expected an e-mail address")
-    ok, result = _validated(addr_spec)
-    if not ok:
-        raise SesValidationError(field, result)
-    return result
-
-
-@lru_cache(maxsize=4096)
-def _validated(addr_spec: str) -> tuple[bool, str]:
-    """(True, ASCII address) or (False, problem); cached as senders repeat themselves."""
-    try:
-        result = validate_email(addr_spec, check_deliverability=False)
-    except EmailNotValidError as exc:
-        # The address itself stays out of the message: errors end up in logs.
-        return False, f"is not a valid e-mail address: {exc}"
-    if result.ascii_email is None:
-        return False, (
-            "has non-ASCII characters before the '@'; SES does not accept "
-            "internationalised (SMTPUTF8) local parts, only internationalised domains"
-        )
-    return True, result.ascii_email
-
-
-def _mailbox(display: str, addr_spec: str) -> str:
-    return f"{_phrase(display)} <{addr_spec}>" if display else addr_spec
-
-
-def _phrase(name: str) -> str:
-    """A display name as header text: atoms, a quoted string, or encoded words."""
-    words = name.split(" ")
-    # "=?" is excluded because readers decode encoded words even in quotes.
-    if _printable_ascii(name) and "=?" not in name and max(map(len, words)) <= 60:
-        if all(_ATOM.fullmatch(word) for word in words):
-            return name
-        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return " ".join(_encoded_words(name))
-
-
-def _printable_ascii(text: str) -> bool:
-    return all(" " <= c <= "~" for c in text)
+    problem = _rules.check_message_size(size)
+    if problem is not None:
+        raise SesValidationError(field, problem)
 
 
 # ---------------------------------------------------------------- header text
-
-
-def _encoded_words(text: str) -> list[str]:
-    """RFC 2047 encoded words (UTF-8) for ``text``, each at most ``_EW_MAX`` long.
-
-    Q or B, whichever is shorter for the whole text. Words never split a
-    character (each must decode on its own). A new word also starts after a
-    space that is followed by other whitespace: the stdlib's reader merges such
-    a pair into one space when both sit in the same word.
-    """
-    raw = text.encode("utf-8")
-    q_size = sum(1 if b in _Q_LITERAL or b == 0x20 else 3 for b in raw)
-    use_b = 4 * math.ceil(len(raw) / 3) < q_size
-    budget = _EW_MAX - _EW_OVERHEAD
-
-    def size(chunk: bytes) -> int:
-        if use_b:
-            return 4 * math.ceil(len(chunk) / 3)
-        return sum(1 if b in _Q_LITERAL or b == 0x20 else 3 for b in chunk)
-
-    def encode(chunk: bytes) -> str:
-        if use_b:
-            return "=?utf-8?b?" + base64.b64encode(chunk).decode("ascii") + "?="
-        body = "".join(
-            "_" if b == 0x20 else chr(b) if b in _Q_LITERAL else f"={b:02X}" for b in chunk
-        )
-        return "=?utf-8?q?" + body + "?="
-
-    words: list[str] = []
-    chunk = b""
-    for index, char in enumerate(text):
-        encoded = char.encode("utf-8")
-        if chunk and size(chunk + encoded) > budget:
-            words.append(encode(chunk))
-            chunk = b""
-        chunk += encoded
-        if char == " " and index + 1 < len(text) and text[index + 1].isspace():
-            words.append(encode(chunk))
-            chunk = b""
-    if chunk or not words:
-        words.append(encode(chunk))
-    return words
 
 
 def _unstructured(text: str) -> list[str]:
@@ -431,14 +217,14 @@ def _unstructured(text: str) -> list[str]:
     """
     words = text.split(" ")
     if (
-        _printable_ascii(text)
+        printable_ascii(text)
         and "=?" not in text
         and not text.startswith(" ")
         and not text.endswith(" ")
         and max(map(len, words)) <= _MAX_LINE - len("Subject: ")
     ):
         return words
-    return _encoded_words(text)
+    return encoded_words(text)
 
 
 def _fold(name: str, words: Sequence[str], field: str) -> str:
@@ -552,9 +338,8 @@ def _attachment_part(att: Attachment, field: str) -> EmailMessage:
     filename = att.filename
     if not isinstance(filename, str):
         raise SesValidationError(f"{field}.filename", "expected a string")
-    _check_text(filename, f"{field}.filename")
-    if any(c < " " or "\x7f" <= c <= "\x9f" for c in filename):
-        raise SesValidationError(f"{field}.filename", "must not contain control characters")
+    check_text(filename, f"{field}.filename")
+    _rule(_rules.check_text_line, filename, f"{field}.filename")
     content_type = _check_content_type(att.resolved_content_type, f"{field}.content_type")
     if att.disposition not in ("attachment", "inline"):
         raise SesValidationError(f"{field}.disposition", "must be 'attachment' or 'inline'")
@@ -569,15 +354,11 @@ def _attachment_part(att: Attachment, field: str) -> EmailMessage:
         ("Content-Disposition", _fold("Content-Disposition", disposition_words, field)),
     ]
     if att.content_id is not None:
-        if not _CONTENT_ID.fullmatch(att.content_id):
-            raise SesValidationError(
-                f"{field}.content_id",
-                "must be printable ASCII without spaces, quotes, '<', '>' or '\\' "
-                "(like 'logo' or 'logo@example.com'), at most 250 characters",
-            )
+        _rule(_rules.check_content_id, att.content_id, f"{field}.content_id")
         headers.append(("Content-ID", f"<{att.content_id}>"))
     if att.description is not None:
-        _check_text(att.description, f"{field}.description")
+        check_text(att.description, f"{field}.description")
+        _rule(_rules.check_text_line, att.description, f"{field}.description")
         words = _unstructured(att.description)
         headers.append(
             ("Content-Description", _fold("Content-Description", words, f"{field}.description"))
@@ -586,15 +367,19 @@ def _attachment_part(att: Attachment, field: str) -> EmailMessage:
     return _leaf(headers, cte, payload)
 
 
+def _rule(check: Callable[[str], str | None], value: str, field: str) -> None:
+    problem = check(value)
+    if problem is not None:
+        raise SesValidationError(field, problem)
+
+
 def _check_content_type(value: str, field: str) -> str:
-    match = _CONTENT_TYPE.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise SesValidationError(
-            field, "expected a MIME type like 'image/png' (ASCII type/subtype, optional parameters)"
-        )
+    if not isinstance(value, str):
+        raise SesValidationError(field, f"expected a string, got {type(value).__name__}")
+    _rule(_rules.check_content_type, value, field)
+    match = _CONTENT_TYPE.fullmatch(value)
+    assert match is not None  # the rule above checked the same syntax
     maintype = match.group(1).lower()
-    if maintype == "multipart":
-        raise SesValidationError(field, "a multipart type cannot be an attachment's type")
     params = match.group(3).strip().rstrip(";").rstrip()
     return f"{maintype}/{match.group(2).lower()}" + (f" {params}" if params else "")
 
@@ -605,7 +390,7 @@ def _name_param(filename: str) -> list[str]:
         return [f'name="{filename}"']
     # RFC 2047 inside a quoted string is non-standard but is what those
     # clients understand; RFC 2231 in Content-Disposition is the real one.
-    words = _encoded_words(filename)
+    words = encoded_words(filename)
     words[0] = 'name="' + words[0]
     words[-1] += '"'
     return words
@@ -685,10 +470,11 @@ def _custom_headers(
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise SesValidationError("headers", "expected (name, value) pairs")
         name, value = item
-        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        if not isinstance(name, str):
             raise SesValidationError(
-                f"headers[{name}]", "a header name is printable ASCII without ':' or spaces"
+                f"headers[{name}]", f"expected a string name, got {type(name).__name__}"
             )
+        _rule(_rules.check_header_name, name, f"headers[{name}]")
         field = f"headers[{name}]"
         lower = name.lower()
         if lower in _STRUCTURAL:
@@ -699,7 +485,7 @@ def _custom_headers(
             raise SesValidationError(field, "may appear only once")
         if not isinstance(value, str):
             raise SesValidationError(field, f"expected a string value, got {type(value).__name__}")
-        _check_text(value, field)
+        check_text(value, field)
         bad = _HEADER_VALUE_BAD.search(value)
         if bad:
             raise SesValidationError(
@@ -707,7 +493,11 @@ def _custom_headers(
             )
         # ASCII goes as given (folding at spaces is undone by unfolding);
         # anything else can only travel as encoded words.
-        words = value.split(" ") if value.isascii() else _encoded_words(value)
+        words = value.split(" ")
+        if not value.isascii() or len(name) + 2 + max(map(len, words)) > _HARD_LINE:
+            # A word too long for any line (SES allows a 995-character value
+            # without spaces) can only travel as encoded words too.
+            words = encoded_words(value)
         out.append((name, _fold(name, words, field)))
         seen.add(lower)
     return out, seen
@@ -745,7 +535,7 @@ def compose_message(
     """
     if not isinstance(subject, str):
         raise SesValidationError("subject", f"expected a string, got {type(subject).__name__}")
-    _check_text(subject, "subject")
+    check_text(subject, "subject")
     custom, custom_names = _custom_headers(headers)
     attachments = _check_attachments(attachments)
     if message_id_domain is not None and "message-id" in custom_names:
@@ -792,7 +582,7 @@ def compose_message(
 def _message_id_domain(domain: str) -> str:
     if not isinstance(domain, str) or not domain or "@" in domain:
         raise SesValidationError("message_id_domain", "expected a domain name")
-    _check_text(domain, "message_id_domain")
+    check_text(domain, "message_id_domain")
     # email-validator knows the domain rules (IDNA 2008 to punycode included).
     try:
         result = validate_email(f"id@{domain}", check_deliverability=False)

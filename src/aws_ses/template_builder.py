@@ -21,9 +21,10 @@ from typing import Any, Generic, TypeVar, overload
 
 import msgspec
 
+from aws_ses import _rules
 from aws_ses._generated.async_services import AsyncTemplatesService as _AsyncTemplatesService
 from aws_ses._generated.sync_services import TemplatesService as _TemplatesService
-from aws_ses.email_builder import encode_template_data
+from aws_ses.email_builder import _expect, encode_template_data
 from aws_ses.errors import SesValidationError
 from aws_ses.templating import TemplateRenderError, compile_template
 
@@ -90,6 +91,7 @@ class TemplateBuilder(Generic[C, U]):
         create: Callable[[dict[str, Any]], C] | None = None,
         update: Callable[[dict[str, Any]], U] | None = None,
     ) -> None:
+        _expect(name, str, "template_builder.name")
         self.name = name
         self._create = create
         self._update = update
@@ -97,19 +99,24 @@ class TemplateBuilder(Generic[C, U]):
         self._tags: dict[str, str] = {}
 
     def subject(self, subject: str) -> TemplateBuilder[C, U]:
+        _expect(subject, str, "subject")
         self._parts["subject"] = subject
         return self
 
     def html(self, html: str) -> TemplateBuilder[C, U]:
+        _expect(html, str, "html")
         self._parts["html"] = html
         return self
 
     def text(self, text: str) -> TemplateBuilder[C, U]:
+        _expect(text, str, "text")
         self._parts["text"] = text
         return self
 
     def tag(self, key: str, value: str) -> TemplateBuilder[C, U]:
         """A resource tag on the template (used by ``create()`` only)."""
+        _expect(key, str, "tag.key")
+        _expect(value, str, "tag.value")
         self._tags[key] = value
         return self
 
@@ -117,6 +124,9 @@ class TemplateBuilder(Generic[C, U]):
         """The ``TemplateContent`` member (wire names), after checking the syntax."""
         if not self.name:
             raise SesValidationError("template_name", "must not be empty")
+        problem = _rules.check_name(self.name)
+        if problem is not None:
+            raise SesValidationError("template_name", problem)
         if not self._parts:
             raise SesValidationError(
                 "template_content", "a template needs a subject, an HTML or a text part"

@@ -280,10 +280,12 @@ def _raw_send_body(size: int) -> bytes:
 
 def test_raw_message_over_40_mib_is_rejected(server: LocalServer, reset: None) -> None:
     signed(server, "POST", "/v2/email/identities", b'{"EmailIdentity": "example.com"}')
-    # Just over SES's limit once decoded, but inside the request limit: MessageRejected.
+    # Just over SES's limit once decoded, but inside the request limit: refused by
+    # the shared size rule, naming the field (as the client refuses it).
     reply = signed(server, "POST", "/v2/email/outbound-emails", _raw_send_body(40 * MIB + 1))
-    assert (reply.status, reply.code) == (400, "MessageRejected"), reply
-    assert "41943040" in reply.json()["message"]
+    assert (reply.status, reply.code) == (400, "BadRequestException"), reply
+    assert "content.raw.data" in reply.json()["message"]
+    assert "41,943,040" in reply.json()["message"]
     # 41 and 50 MiB do not fit in a request at all.
     for size in (41 * MIB, 50 * MIB):
         length = size * 4 // 3 + 30

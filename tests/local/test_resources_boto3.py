@@ -346,7 +346,7 @@ def test_configuration_set_lifecycle(boto3_client: Any) -> None:
     )
     boto3_client.put_configuration_set_archiving_options(
         ConfigurationSetName="cs1",
-        ArchiveArn="arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a1",
+        ArchiveArn="arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef01234567",
     )
     got = boto3_client.get_configuration_set(ConfigurationSetName="cs1")
     assert got["SendingOptions"] == {"SendingEnabled": True}
@@ -363,7 +363,8 @@ def test_configuration_set_lifecycle(boto3_client: Any) -> None:
     assert got["SuppressionOptions"] == {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]}
     assert got["VdmOptions"] == {"DashboardOptions": {"EngagementMetrics": "ENABLED"}}
     assert got["ArchivingOptions"] == {
-        "ArchiveArn": "arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a1"
+        "ArchiveArn": "arn:aws:ses:us-east-1:123456789012:"
+        "mailmanager-archive/a-0123456789abcdef01234567"
     }
 
     with pytest.raises(ClientError) as info:

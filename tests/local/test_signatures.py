@@ -69,8 +69,8 @@ def test_boto3_signatures_are_accepted(boto3_client: Any) -> None:
     got = boto3_client.get_email_identity(EmailIdentity="first.last+tag@example.com")
     assert got["IdentityType"] == "EMAIL_ADDRESS"
     boto3_client.create_contact_list(ContactListName="list")
-    boto3_client.create_contact(ContactListName="list", EmailAddress="a b+c@example.com")
-    assert boto3_client.get_contact(ContactListName="list", EmailAddress="a b+c@example.com")
+    boto3_client.create_contact(ContactListName="list", EmailAddress="a+b&c=d@example.com")
+    assert boto3_client.get_contact(ContactListName="list", EmailAddress="a+b&c=d@example.com")
     boto3_client.put_suppressed_destination(EmailAddress="x@example.com", Reason="BOUNCE")
     listed = boto3_client.list_suppressed_destinations(
         Reasons=["BOUNCE", "COMPLAINT"],

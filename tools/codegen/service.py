@@ -116,7 +116,8 @@ def gen_model(model: Model) -> str:
         "",
         "from typing import Any, Final",
         "",
-        "# name: (kind, members, required, member, key, value, enum, min, max, sensitive)",
+        "# name: (kind, members, required, member, key, value, enum, min, max, sensitive,",
+        "#        pattern)",
         "# members: ((wire name, python name, shape, location, location name), ...)",
         "SHAPES: Final[dict[str, tuple[Any, ...]]] = {",
     ]
@@ -138,6 +139,7 @@ def gen_model(model: Model) -> str:
             int(shape["min"]) if "min" in shape else None,
             int(shape["max"]) if "max" in shape else None,
             bool(shape.get("sensitive", False)),
+            shape.get("pattern"),
         )
         lines.append(f"    {name!r}: {entry!r},")
     lines.append("}")

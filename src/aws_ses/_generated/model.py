@@ -9,7 +9,8 @@ an entry into a ``Shape`` or ``Operation`` record the first time it is used.
 
 from typing import Any, Final
 
-# name: (kind, members, required, member, key, value, enum, min, max, sensitive)
+# name: (kind, members, required, member, key, value, enum, min, max, sensitive,
+#        pattern)
 # members: ((wire name, python name, shape, location, location name), ...)
 SHAPES: Final[dict[str, tuple[Any, ...]]] = {
     "AccountDetails": (
@@ -36,6 +37,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "AccountSharedPoolDeliveryMode": (
         "string",
@@ -48,9 +50,34 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "AccountSuspendedException": ("structure", (), (), None, None, None, None, None, None, False),
-    "AdditionalContactEmailAddress": ("string", (), (), None, None, None, None, 6, 254, True),
+    "AccountSuspendedException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "AdditionalContactEmailAddress": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        6,
+        254,
+        True,
+        "^(.+)@(.+)$",
+    ),
     "AdditionalContactEmailAddresses": (
         "list",
         (),
@@ -62,11 +89,36 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         4,
         True,
+        None,
     ),
-    "AdminEmail": ("string", (), (), None, None, None, None, None, None, False),
-    "AlreadyExistsException": ("structure", (), (), None, None, None, None, None, None, False),
-    "AmazonResourceName": ("string", (), (), None, None, None, None, 1, None, False),
-    "ArchiveArn": ("string", (), (), None, None, None, None, 20, 1011, False),
+    "AdminEmail": ("string", (), (), None, None, None, None, None, None, False, None),
+    "AlreadyExistsException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "AmazonResourceName": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "ArchiveArn": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        20,
+        1011,
+        False,
+        "arn:(aws|aws-[a-z-]+):ses:[a-z]{2,4}-[a-z-]+-[0-9]:[0-9]{1,20}:mailmanager-archive/a-[a-z0-9]{24,62}",
+    ),
     "ArchivingOptions": (
         "structure",
         (("ArchiveArn", "archive_arn", "ArchiveArn", None, None),),
@@ -78,6 +130,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "AssociateEmailIdentityCertificateRequest": (
         "structure",
@@ -94,6 +147,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "AssociateEmailIdentityCertificateResponse": (
         "structure",
@@ -106,6 +160,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Attachment": (
         "structure",
@@ -144,8 +199,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "AttachmentContentDescription": ("string", (), (), None, None, None, None, None, 1000, False),
+    "AttachmentContentDescription": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        1000,
+        False,
+        None,
+    ),
     "AttachmentContentDisposition": (
         "string",
         (),
@@ -157,8 +225,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "AttachmentContentId": ("string", (), (), None, None, None, None, 1, 78, False),
+    "AttachmentContentId": ("string", (), (), None, None, None, None, 1, 78, False, None),
     "AttachmentContentTransferEncoding": (
         "string",
         (),
@@ -170,12 +239,13 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "AttachmentContentType": ("string", (), (), None, None, None, None, 1, 78, False),
-    "AttachmentFileName": ("string", (), (), None, None, None, None, None, 255, False),
-    "AttachmentList": ("list", (), (), "Attachment", None, None, None, None, None, False),
-    "AttributesData": ("string", (), (), None, None, None, None, None, None, False),
-    "BadRequestException": ("structure", (), (), None, None, None, None, None, None, False),
+    "AttachmentContentType": ("string", (), (), None, None, None, None, 1, 78, False, None),
+    "AttachmentFileName": ("string", (), (), None, None, None, None, None, 255, False, None),
+    "AttachmentList": ("list", (), (), "Attachment", None, None, None, None, None, False, None),
+    "AttributesData": ("string", (), (), None, None, None, None, None, None, False, None),
+    "BadRequestException": ("structure", (), (), None, None, None, None, None, None, False, None),
     "BatchGetMetricDataQueries": (
         "list",
         (),
@@ -187,6 +257,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         10,
         False,
+        None,
     ),
     "BatchGetMetricDataQuery": (
         "structure",
@@ -206,6 +277,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BatchGetMetricDataRequest": (
         "structure",
@@ -218,6 +290,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BatchGetMetricDataResponse": (
         "structure",
@@ -233,6 +306,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BehaviorOnMxFailure": (
         "string",
@@ -245,8 +319,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "BlacklistEntries": ("list", (), (), "BlacklistEntry", None, None, None, None, None, False),
+    "BlacklistEntries": (
+        "list",
+        (),
+        (),
+        "BlacklistEntry",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "BlacklistEntry": (
         "structure",
         (
@@ -262,8 +349,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "BlacklistItemName": ("string", (), (), None, None, None, None, None, None, False),
+    "BlacklistItemName": ("string", (), (), None, None, None, None, None, None, False, None),
     "BlacklistItemNames": (
         "list",
         (),
@@ -275,6 +363,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BlacklistReport": (
         "map",
@@ -287,8 +376,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "BlacklistingDescription": ("string", (), (), None, None, None, None, None, None, False),
+    "BlacklistingDescription": ("string", (), (), None, None, None, None, None, None, False, None),
     "Body": (
         "structure",
         (("Text", "text", "Content", None, None), ("Html", "html", "Content", None, None)),
@@ -300,6 +390,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Bounce": (
         "structure",
@@ -316,8 +407,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "BounceSubType": ("string", (), (), None, None, None, None, None, None, False),
+    "BounceSubType": ("string", (), (), None, None, None, None, None, None, False, None),
     "BounceType": (
         "string",
         (),
@@ -329,6 +421,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BulkEmailContent": (
         "structure",
@@ -341,6 +434,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BulkEmailEntry": (
         "structure",
@@ -364,8 +458,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "BulkEmailEntryList": ("list", (), (), "BulkEmailEntry", None, None, None, None, None, False),
+    "BulkEmailEntryList": (
+        "list",
+        (),
+        (),
+        "BulkEmailEntry",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "BulkEmailEntryResult": (
         "structure",
         (
@@ -381,6 +488,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BulkEmailEntryResultList": (
         "list",
@@ -393,6 +501,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "BulkEmailStatus": (
         "string",
@@ -420,8 +529,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CampaignId": ("string", (), (), None, None, None, None, None, None, False),
+    "CampaignId": ("string", (), (), None, None, None, None, None, None, False, None),
     "CancelExportJobRequest": (
         "structure",
         (("JobId", "job_id", "JobId", "uri", "JobId"),),
@@ -433,11 +543,36 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CancelExportJobResponse": ("structure", (), (), None, None, None, None, None, None, False),
-    "CaseId": ("string", (), (), None, None, None, None, None, None, False),
-    "CertificateArn": ("string", (), (), None, None, None, None, 20, 2048, False),
-    "Charset": ("string", (), (), None, None, None, None, None, None, False),
+    "CancelExportJobResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "CaseId": ("string", (), (), None, None, None, None, None, None, False, None),
+    "CertificateArn": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        20,
+        2048,
+        False,
+        "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]+:certificate/[\\w+=,.@-]+",
+    ),
+    "Charset": ("string", (), (), None, None, None, None, None, None, False, None),
     "CloudWatchDestination": (
         "structure",
         (
@@ -457,6 +592,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CloudWatchDimensionConfiguration": (
         "structure",
@@ -479,6 +615,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CloudWatchDimensionConfigurations": (
         "list",
@@ -491,6 +628,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Complaint": (
         "structure",
@@ -512,9 +650,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ComplaintFeedbackType": ("string", (), (), None, None, None, None, None, None, False),
-    "ComplaintSubType": ("string", (), (), None, None, None, None, None, None, False),
+    "ComplaintFeedbackType": ("string", (), (), None, None, None, None, None, None, False, None),
+    "ComplaintSubType": ("string", (), (), None, None, None, None, None, None, False, None),
     "ConcurrentModificationException": (
         "structure",
         (),
@@ -526,6 +665,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ConfigurationOverrides": (
         "structure",
@@ -538,6 +678,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ConfigurationSetFilter": (
         "map",
@@ -550,6 +691,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ConfigurationSetFilterKey": (
         "string",
@@ -562,9 +704,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ConfigurationSetFilterValue": ("string", (), (), None, None, None, None, 1, None, False),
-    "ConfigurationSetName": ("string", (), (), None, None, None, None, None, None, False),
+    "ConfigurationSetFilterValue": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "ConfigurationSetName": ("string", (), (), None, None, None, None, None, None, False, None),
     "ConfigurationSetNameList": (
         "list",
         (),
@@ -576,8 +719,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ConflictException": ("structure", (), (), None, None, None, None, None, None, False),
+    "ConflictException": ("structure", (), (), None, None, None, None, None, None, False, None),
     "Contact": (
         "structure",
         (
@@ -601,8 +745,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ContactLanguage": ("string", (), (), None, None, None, ("EN", "JA"), None, None, False),
+    "ContactLanguage": ("string", (), (), None, None, None, ("EN", "JA"), None, None, False, None),
     "ContactList": (
         "structure",
         (
@@ -617,6 +762,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ContactListDestination": (
         "structure",
@@ -638,6 +784,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ContactListImportAction": (
         "string",
@@ -650,8 +797,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ContactListName": ("string", (), (), None, None, None, None, None, None, False),
+    "ContactListName": ("string", (), (), None, None, None, None, None, None, False, None),
     "Content": (
         "structure",
         (
@@ -666,8 +814,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Counter": ("long", (), (), None, None, None, None, None, None, False),
+    "Counter": ("long", (), (), None, None, None, None, None, None, False, None),
     "CreateConfigurationSetEventDestinationRequest": (
         "structure",
         (
@@ -689,6 +838,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateConfigurationSetEventDestinationResponse": (
         "structure",
@@ -701,6 +851,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateConfigurationSetRequest": (
         "structure",
@@ -730,6 +881,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateConfigurationSetResponse": (
         "structure",
@@ -742,6 +894,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateContactListRequest": (
         "structure",
@@ -759,8 +912,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CreateContactListResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "CreateContactListResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "CreateContactRequest": (
         "structure",
         (
@@ -778,8 +944,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CreateContactResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "CreateContactResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
     "CreateCustomVerificationEmailTemplateRequest": (
         "structure",
         (
@@ -818,6 +985,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateCustomVerificationEmailTemplateResponse": (
         "structure",
@@ -830,6 +998,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateDedicatedIpPoolRequest": (
         "structure",
@@ -846,6 +1015,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateDedicatedIpPoolResponse": (
         "structure",
@@ -858,6 +1028,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateDeliverabilityTestReportRequest": (
         "structure",
@@ -875,6 +1046,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateDeliverabilityTestReportResponse": (
         "structure",
@@ -896,6 +1068,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateEmailIdentityPolicyRequest": (
         "structure",
@@ -912,6 +1085,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateEmailIdentityPolicyResponse": (
         "structure",
@@ -924,6 +1098,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateEmailIdentityRequest": (
         "structure",
@@ -947,6 +1122,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateEmailIdentityResponse": (
         "structure",
@@ -963,6 +1139,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateEmailTemplateRequest": (
         "structure",
@@ -979,8 +1156,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CreateEmailTemplateResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "CreateEmailTemplateResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "CreateExportJobRequest": (
         "structure",
         (
@@ -995,6 +1185,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateExportJobResponse": (
         "structure",
@@ -1007,6 +1198,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateImportJobRequest": (
         "structure",
@@ -1022,6 +1214,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateImportJobResponse": (
         "structure",
@@ -1034,6 +1227,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateMultiRegionEndpointRequest": (
         "structure",
@@ -1050,6 +1244,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateMultiRegionEndpointResponse": (
         "structure",
@@ -1065,6 +1260,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateTenantRequest": (
         "structure",
@@ -1087,6 +1283,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateTenantResourceAssociationRequest": (
         "structure",
@@ -1102,6 +1299,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateTenantResourceAssociationResponse": (
         "structure",
@@ -1114,6 +1312,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CreateTenantResponse": (
         "structure",
@@ -1140,8 +1339,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "CustomRedirectDomain": ("string", (), (), None, None, None, None, None, None, False),
+    "CustomRedirectDomain": ("string", (), (), None, None, None, None, None, None, False, None),
     "CustomVerificationEmailTemplateMetadata": (
         "structure",
         (
@@ -1171,6 +1371,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "CustomVerificationEmailTemplatesList": (
         "list",
@@ -1183,6 +1384,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DailyVolume": (
         "structure",
@@ -1199,8 +1401,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DailyVolumes": ("list", (), (), "DailyVolume", None, None, None, None, None, False),
+    "DailyVolumes": ("list", (), (), "DailyVolume", None, None, None, None, None, False, None),
     "DashboardAttributes": (
         "structure",
         (("EngagementMetrics", "engagement_metrics", "FeatureStatus", None, None),),
@@ -1212,6 +1415,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DashboardOptions": (
         "structure",
@@ -1224,8 +1428,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DataFormat": ("string", (), (), None, None, None, ("CSV", "JSON"), None, None, False),
+    "DataFormat": ("string", (), (), None, None, None, ("CSV", "JSON"), None, None, False, None),
     "DedicatedIp": (
         "structure",
         (
@@ -1242,8 +1447,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DedicatedIpList": ("list", (), (), "DedicatedIp", None, None, None, None, None, False),
+    "DedicatedIpList": ("list", (), (), "DedicatedIp", None, None, None, None, None, False, None),
     "DedicatedIpPool": (
         "structure",
         (
@@ -1258,9 +1464,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DefaultDimensionValue": ("string", (), (), None, None, None, None, None, None, False),
-    "DefaultSigningScheme": ("structure", (), (), None, None, None, None, None, None, False),
+    "DefaultDimensionValue": ("string", (), (), None, None, None, None, None, None, False, None),
+    "DefaultSigningScheme": ("structure", (), (), None, None, None, None, None, None, False, None),
     "DeleteConfigurationSetEventDestinationRequest": (
         "structure",
         (
@@ -1287,6 +1494,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteConfigurationSetEventDestinationResponse": (
         "structure",
@@ -1299,6 +1507,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteConfigurationSetRequest": (
         "structure",
@@ -1319,6 +1528,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteConfigurationSetResponse": (
         "structure",
@@ -1331,6 +1541,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteContactListRequest": (
         "structure",
@@ -1343,8 +1554,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeleteContactListResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "DeleteContactListResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "DeleteContactRequest": (
         "structure",
         (
@@ -1359,8 +1583,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeleteContactResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "DeleteContactResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
     "DeleteCustomVerificationEmailTemplateRequest": (
         "structure",
         (("TemplateName", "template_name", "EmailTemplateName", "uri", "TemplateName"),),
@@ -1372,6 +1597,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteCustomVerificationEmailTemplateResponse": (
         "structure",
@@ -1384,6 +1610,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteDedicatedIpPoolRequest": (
         "structure",
@@ -1396,6 +1623,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteDedicatedIpPoolResponse": (
         "structure",
@@ -1408,6 +1636,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteEmailIdentityPolicyRequest": (
         "structure",
@@ -1423,6 +1652,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteEmailIdentityPolicyResponse": (
         "structure",
@@ -1435,6 +1665,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteEmailIdentityRequest": (
         "structure",
@@ -1447,8 +1678,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeleteEmailIdentityResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "DeleteEmailIdentityResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "DeleteEmailTemplateRequest": (
         "structure",
         (("TemplateName", "template_name", "EmailTemplateName", "uri", "TemplateName"),),
@@ -1460,8 +1704,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeleteEmailTemplateResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "DeleteEmailTemplateResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "DeleteMultiRegionEndpointRequest": (
         "structure",
         (("EndpointName", "endpoint_name", "EndpointName", "uri", "EndpointName"),),
@@ -1473,6 +1730,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteMultiRegionEndpointResponse": (
         "structure",
@@ -1485,6 +1743,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteSuppressedDestinationRequest": (
         "structure",
@@ -1500,6 +1759,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteSuppressedDestinationResponse": (
         "structure",
@@ -1512,6 +1772,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteTenantRequest": (
         "structure",
@@ -1524,6 +1785,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteTenantResourceAssociationRequest": (
         "structure",
@@ -1539,6 +1801,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeleteTenantResourceAssociationResponse": (
         "structure",
@@ -1551,8 +1814,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeleteTenantResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "DeleteTenantResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
     "DeliverabilityDashboardAccountStatus": (
         "string",
         (),
@@ -1564,6 +1828,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeliverabilityTestReport": (
         "structure",
@@ -1589,6 +1854,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeliverabilityTestReports": (
         "list",
@@ -1601,6 +1867,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeliverabilityTestStatus": (
         "string",
@@ -1613,8 +1880,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DeliverabilityTestSubject": ("string", (), (), None, None, None, None, None, None, False),
+    "DeliverabilityTestSubject": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "DeliveryAttributes": (
         "structure",
         (
@@ -1634,6 +1914,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeliveryEventType": (
         "string",
@@ -1653,6 +1934,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DeliveryOptions": (
         "structure",
@@ -1676,8 +1958,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Description": ("string", (), (), None, None, None, None, None, None, False),
+    "Description": ("string", (), (), None, None, None, None, None, None, False, None),
     "Destination": (
         "structure",
         (
@@ -1693,6 +1976,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Details": (
         "structure",
@@ -1705,9 +1989,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DiagnosticCode": ("string", (), (), None, None, None, None, None, None, False),
-    "DimensionName": ("string", (), (), None, None, None, None, None, None, False),
+    "DiagnosticCode": ("string", (), (), None, None, None, None, None, None, False, None),
+    "DimensionName": ("string", (), (), None, None, None, None, None, None, False, None),
     "DimensionValueSource": (
         "string",
         (),
@@ -1719,6 +2004,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Dimensions": (
         "map",
@@ -1731,6 +2017,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         3,
         False,
+        None,
     ),
     "DisassociateEmailIdentityCertificateRequest": (
         "structure",
@@ -1746,6 +2033,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DisassociateEmailIdentityCertificateResponse": (
         "structure",
@@ -1758,8 +2046,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DisplayName": ("string", (), (), None, None, None, None, None, None, False),
+    "DisplayName": ("string", (), (), None, None, None, None, None, None, False, None),
     "DkimAttributes": (
         "structure",
         (
@@ -1798,6 +2087,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DkimSigningAttributes": (
         "structure",
@@ -1821,6 +2111,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DkimSigningAttributesOrigin": (
         "string",
@@ -1865,6 +2156,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DkimSigningKeyLength": (
         "string",
@@ -1877,6 +2169,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DkimStatus": (
         "string",
@@ -1889,10 +2182,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "DnsToken": ("string", (), (), None, None, None, None, None, None, False),
-    "DnsTokenList": ("list", (), (), "DnsToken", None, None, None, None, None, False),
-    "Domain": ("string", (), (), None, None, None, None, None, None, False),
+    "DnsToken": ("string", (), (), None, None, None, None, None, None, False, None),
+    "DnsTokenList": ("list", (), (), "DnsToken", None, None, None, None, None, False, None),
+    "Domain": ("string", (), (), None, None, None, None, None, None, False, None),
     "DomainDeliverabilityCampaign": (
         "structure",
         (
@@ -1919,6 +2213,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DomainDeliverabilityCampaignList": (
         "list",
@@ -1931,6 +2226,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DomainDeliverabilityTrackingOption": (
         "structure",
@@ -1953,6 +2249,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DomainDeliverabilityTrackingOptions": (
         "list",
@@ -1965,6 +2262,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DomainIspPlacement": (
         "structure",
@@ -1983,6 +2281,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "DomainIspPlacements": (
         "list",
@@ -1995,8 +2294,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EmailAddress": ("string", (), (), None, None, None, None, None, None, False),
+    "EmailAddress": ("string", (), (), None, None, None, None, None, None, False, None),
     "EmailAddressFilterList": (
         "list",
         (),
@@ -2008,6 +2308,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         5,
         False,
+        None,
     ),
     "EmailAddressInsightsConfidenceVerdict": (
         "string",
@@ -2020,6 +2321,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EmailAddressInsightsMailboxEvaluations": (
         "structure",
@@ -2045,6 +2347,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EmailAddressInsightsVerdict": (
         "structure",
@@ -2065,8 +2368,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EmailAddressList": ("list", (), (), "EmailAddress", None, None, None, None, None, False),
+    "EmailAddressList": ("list", (), (), "EmailAddress", None, None, None, None, None, False, None),
     "EmailContent": (
         "structure",
         (
@@ -2082,6 +2386,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EmailInsights": (
         "structure",
@@ -2098,10 +2403,35 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EmailInsightsList": ("list", (), (), "EmailInsights", None, None, None, None, None, False),
-    "EmailSubject": ("string", (), (), None, None, None, None, 1, 998, True),
-    "EmailSubjectFilterList": ("list", (), (), "EmailSubject", None, None, None, None, 1, False),
+    "EmailInsightsList": (
+        "list",
+        (),
+        (),
+        "EmailInsights",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "EmailSubject": ("string", (), (), None, None, None, None, 1, 998, True, None),
+    "EmailSubjectFilterList": (
+        "list",
+        (),
+        (),
+        "EmailSubject",
+        None,
+        None,
+        None,
+        None,
+        1,
+        False,
+        None,
+    ),
     "EmailTemplateContent": (
         "structure",
         (
@@ -2117,9 +2447,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EmailTemplateData": ("string", (), (), None, None, None, None, None, 262144, False),
-    "EmailTemplateHtml": ("string", (), (), None, None, None, None, None, None, False),
+    "EmailTemplateData": ("string", (), (), None, None, None, None, None, 262144, False, None),
+    "EmailTemplateHtml": ("string", (), (), None, None, None, None, None, None, False, None),
     "EmailTemplateMetadata": (
         "structure",
         (
@@ -2134,6 +2465,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EmailTemplateMetadataList": (
         "list",
@@ -2146,14 +2478,15 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EmailTemplateName": ("string", (), (), None, None, None, None, 1, None, False),
-    "EmailTemplateSubject": ("string", (), (), None, None, None, None, None, None, False),
-    "EmailTemplateText": ("string", (), (), None, None, None, None, None, None, False),
-    "Enabled": ("boolean", (), (), None, None, None, None, None, None, False),
-    "EnabledWrapper": ("boolean", (), (), None, None, None, None, None, None, False),
-    "EndpointId": ("string", (), (), None, None, None, None, None, None, False),
-    "EndpointName": ("string", (), (), None, None, None, None, 1, 64, False),
+    "EmailTemplateName": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "EmailTemplateSubject": ("string", (), (), None, None, None, None, None, None, False, None),
+    "EmailTemplateText": ("string", (), (), None, None, None, None, None, None, False, None),
+    "Enabled": ("boolean", (), (), None, None, None, None, None, None, False, None),
+    "EnabledWrapper": ("boolean", (), (), None, None, None, None, None, None, False, None),
+    "EndpointId": ("string", (), (), None, None, None, None, None, None, False, None),
+    "EndpointName": ("string", (), (), None, None, None, None, 1, 64, False, "^[\\w\\-_]+$"),
     "EngagementEventType": (
         "string",
         (),
@@ -2165,10 +2498,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ErrorMessage": ("string", (), (), None, None, None, None, None, None, False),
-    "Esp": ("string", (), (), None, None, None, None, None, None, False),
-    "Esps": ("list", (), (), "Esp", None, None, None, None, None, False),
+    "ErrorMessage": ("string", (), (), None, None, None, None, None, None, False, None),
+    "Esp": ("string", (), (), None, None, None, None, None, None, False, None),
+    "Esps": ("list", (), (), "Esp", None, None, None, None, None, False, None),
     "EventBridgeDestination": (
         "structure",
         (("EventBusArn", "event_bus_arn", "AmazonResourceName", None, None),),
@@ -2180,6 +2514,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EventDestination": (
         "structure",
@@ -2219,6 +2554,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EventDestinationDefinition": (
         "structure",
@@ -2257,9 +2593,22 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EventDestinationName": ("string", (), (), None, None, None, None, None, None, False),
-    "EventDestinations": ("list", (), (), "EventDestination", None, None, None, None, None, False),
+    "EventDestinationName": ("string", (), (), None, None, None, None, None, None, False, None),
+    "EventDestinations": (
+        "list",
+        (),
+        (),
+        "EventDestination",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "EventDetails": (
         "structure",
         (
@@ -2274,6 +2623,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "EventType": (
         "string",
@@ -2297,8 +2647,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "EventTypes": ("list", (), (), "EventType", None, None, None, None, None, False),
+    "EventTypes": ("list", (), (), "EventType", None, None, None, None, None, False, None),
     "ExportDataSource": (
         "structure",
         (
@@ -2319,6 +2670,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ExportDestination": (
         "structure",
@@ -2334,6 +2686,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ExportDimensionValue": (
         "list",
@@ -2346,6 +2699,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         10,
         False,
+        None,
     ),
     "ExportDimensions": (
         "map",
@@ -2358,6 +2712,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         3,
         False,
+        None,
     ),
     "ExportJobSummary": (
         "structure",
@@ -2376,6 +2731,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ExportJobSummaryList": (
         "list",
@@ -2388,6 +2744,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ExportMetric": (
         "structure",
@@ -2403,8 +2760,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ExportMetrics": ("list", (), (), "ExportMetric", None, None, None, 1, 10, False),
+    "ExportMetrics": ("list", (), (), "ExportMetric", None, None, None, 1, 10, False, None),
     "ExportSourceType": (
         "string",
         (),
@@ -2416,6 +2774,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ExportStatistics": (
         "structure",
@@ -2437,10 +2796,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ExportedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False),
-    "FailedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False),
-    "FailedRecordsS3Url": ("string", (), (), None, None, None, None, None, None, False),
+    "ExportedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False, None),
+    "FailedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False, None),
+    "FailedRecordsS3Url": ("string", (), (), None, None, None, None, None, None, False, None),
     "FailureInfo": (
         "structure",
         (
@@ -2455,8 +2815,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "FailureRedirectionURL": ("string", (), (), None, None, None, None, None, None, False),
+    "FailureRedirectionURL": ("string", (), (), None, None, None, None, None, None, False, None),
     "FeatureStatus": (
         "string",
         (),
@@ -2468,10 +2829,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "FeedbackId": ("string", (), (), None, None, None, None, None, None, False),
-    "GeneralEnforcementStatus": ("string", (), (), None, None, None, None, None, None, False),
-    "GetAccountRequest": ("structure", (), (), None, None, None, None, None, None, False),
+    "FeedbackId": ("string", (), (), None, None, None, None, None, None, False, None),
+    "GeneralEnforcementStatus": ("string", (), (), None, None, None, None, None, None, False, None),
+    "GetAccountRequest": ("structure", (), (), None, None, None, None, None, None, False, None),
     "GetAccountResponse": (
         "structure",
         (
@@ -2506,6 +2868,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetBlacklistReportsRequest": (
         "structure",
@@ -2526,6 +2889,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetBlacklistReportsResponse": (
         "structure",
@@ -2538,6 +2902,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetConfigurationSetEventDestinationsRequest": (
         "structure",
@@ -2558,6 +2923,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetConfigurationSetEventDestinationsResponse": (
         "structure",
@@ -2570,6 +2936,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetConfigurationSetRequest": (
         "structure",
@@ -2590,6 +2957,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetConfigurationSetResponse": (
         "structure",
@@ -2619,6 +2987,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetContactListRequest": (
         "structure",
@@ -2631,6 +3000,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetContactListResponse": (
         "structure",
@@ -2650,6 +3020,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetContactRequest": (
         "structure",
@@ -2665,6 +3036,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetContactResponse": (
         "structure",
@@ -2692,6 +3064,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetCustomVerificationEmailTemplateRequest": (
         "structure",
@@ -2704,6 +3077,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetCustomVerificationEmailTemplateResponse": (
         "structure",
@@ -2736,6 +3110,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpPoolRequest": (
         "structure",
@@ -2748,6 +3123,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpPoolResponse": (
         "structure",
@@ -2760,6 +3136,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpRequest": (
         "structure",
@@ -2772,6 +3149,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpResponse": (
         "structure",
@@ -2784,6 +3162,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpsRequest": (
         "structure",
@@ -2800,6 +3179,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDedicatedIpsResponse": (
         "structure",
@@ -2815,6 +3195,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDeliverabilityDashboardOptionsRequest": (
         "structure",
@@ -2827,6 +3208,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDeliverabilityDashboardOptionsResponse": (
         "structure",
@@ -2857,6 +3239,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDeliverabilityTestReportRequest": (
         "structure",
@@ -2869,6 +3252,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDeliverabilityTestReportResponse": (
         "structure",
@@ -2893,6 +3277,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDomainDeliverabilityCampaignRequest": (
         "structure",
@@ -2905,6 +3290,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDomainDeliverabilityCampaignResponse": (
         "structure",
@@ -2925,6 +3311,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDomainStatisticsReportRequest": (
         "structure",
@@ -2941,6 +3328,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetDomainStatisticsReportResponse": (
         "structure",
@@ -2956,6 +3344,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailAddressInsightsRequest": (
         "structure",
@@ -2968,6 +3357,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailAddressInsightsResponse": (
         "structure",
@@ -2980,6 +3370,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailIdentityPoliciesRequest": (
         "structure",
@@ -2992,6 +3383,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailIdentityPoliciesResponse": (
         "structure",
@@ -3004,6 +3396,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailIdentityRequest": (
         "structure",
@@ -3016,6 +3409,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailIdentityResponse": (
         "structure",
@@ -3039,6 +3433,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailTemplateRequest": (
         "structure",
@@ -3051,6 +3446,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetEmailTemplateResponse": (
         "structure",
@@ -3067,6 +3463,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetExportJobRequest": (
         "structure",
@@ -3079,6 +3476,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetExportJobResponse": (
         "structure",
@@ -3101,6 +3499,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetImportJobRequest": (
         "structure",
@@ -3113,6 +3512,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetImportJobResponse": (
         "structure",
@@ -3141,6 +3541,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetMessageInsightsRequest": (
         "structure",
@@ -3153,6 +3554,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetMessageInsightsResponse": (
         "structure",
@@ -3171,6 +3573,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetMultiRegionEndpointRequest": (
         "structure",
@@ -3183,6 +3586,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetMultiRegionEndpointResponse": (
         "structure",
@@ -3202,6 +3606,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetReputationEntityRequest": (
         "structure",
@@ -3229,6 +3634,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetReputationEntityResponse": (
         "structure",
@@ -3241,6 +3647,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetSuppressedDestinationRequest": (
         "structure",
@@ -3256,6 +3663,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetSuppressedDestinationResponse": (
         "structure",
@@ -3268,6 +3676,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetTenantRequest": (
         "structure",
@@ -3280,6 +3689,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GetTenantResponse": (
         "structure",
@@ -3292,6 +3702,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GuardianAttributes": (
         "structure",
@@ -3304,6 +3715,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "GuardianOptions": (
         "structure",
@@ -3316,8 +3728,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "HostedZone": ("string", (), (), None, None, None, None, None, None, False),
+    "HostedZone": ("string", (), (), None, None, None, None, None, None, False, None),
     "HttpsPolicy": (
         "string",
         (),
@@ -3329,8 +3742,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Identity": ("string", (), (), None, None, None, None, 1, None, False),
+    "Identity": ("string", (), (), None, None, None, None, 1, None, False, None),
     "IdentityCertificate": (
         "structure",
         (
@@ -3347,6 +3761,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "IdentityCertificateList": (
         "list",
@@ -3359,6 +3774,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "IdentityCertificateStatus": (
         "string",
@@ -3371,6 +3787,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "IdentityFilter": (
         "map",
@@ -3383,6 +3800,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "IdentityFilterKey": (
         "string",
@@ -3395,8 +3813,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "IdentityFilterValue": ("string", (), (), None, None, None, None, 1, None, False),
+    "IdentityFilterValue": ("string", (), (), None, None, None, None, 1, None, False, None),
     "IdentityInfo": (
         "structure",
         (
@@ -3413,8 +3832,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "IdentityInfoList": ("list", (), (), "IdentityInfo", None, None, None, None, None, False),
+    "IdentityInfoList": ("list", (), (), "IdentityInfo", None, None, None, None, None, False, None),
     "IdentityType": (
         "string",
         (),
@@ -3426,8 +3846,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ImageUrl": ("string", (), (), None, None, None, None, None, None, False),
+    "ImageUrl": ("string", (), (), None, None, None, None, None, None, False, None),
     "ImportDataSource": (
         "structure",
         (
@@ -3442,6 +3863,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ImportDestination": (
         "structure",
@@ -3469,6 +3891,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ImportDestinationType": (
         "string",
@@ -3481,6 +3904,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ImportJobSummary": (
         "structure",
@@ -3506,6 +3930,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ImportJobSummaryList": (
         "list",
@@ -3518,6 +3943,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "InboxPlacementTrackingOption": (
         "structure",
@@ -3533,8 +3959,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "InsightsEmailAddress": ("string", (), (), None, None, None, None, 1, 320, True),
+    "InsightsEmailAddress": ("string", (), (), None, None, None, None, 1, 320, True, None),
     "InsightsEvent": (
         "structure",
         (
@@ -3550,8 +3977,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "InsightsEvents": ("list", (), (), "InsightsEvent", None, None, None, None, None, False),
+    "InsightsEvents": ("list", (), (), "InsightsEvent", None, None, None, None, None, False, None),
     "InternalServiceErrorException": (
         "structure",
         (),
@@ -3563,14 +3991,27 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "InvalidNextTokenException": ("structure", (), (), None, None, None, None, None, None, False),
-    "Ip": ("string", (), (), None, None, None, None, None, None, False),
-    "IpList": ("list", (), (), "Ip", None, None, None, None, None, False),
-    "Isp": ("string", (), (), None, None, None, None, None, None, False),
-    "IspFilterList": ("list", (), (), "Isp", None, None, None, None, 5, False),
-    "IspName": ("string", (), (), None, None, None, None, None, None, False),
-    "IspNameList": ("list", (), (), "IspName", None, None, None, None, None, False),
+    "InvalidNextTokenException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "Ip": ("string", (), (), None, None, None, None, None, None, False, None),
+    "IpList": ("list", (), (), "Ip", None, None, None, None, None, False, None),
+    "Isp": ("string", (), (), None, None, None, None, None, None, False, None),
+    "IspFilterList": ("list", (), (), "Isp", None, None, None, None, 5, False, None),
+    "IspName": ("string", (), (), None, None, None, None, None, None, False, None),
+    "IspNameList": ("list", (), (), "IspName", None, None, None, None, None, False, None),
     "IspPlacement": (
         "structure",
         (
@@ -3585,9 +4026,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "IspPlacements": ("list", (), (), "IspPlacement", None, None, None, None, None, False),
-    "JobId": ("string", (), (), None, None, None, None, 1, None, False),
+    "IspPlacements": ("list", (), (), "IspPlacement", None, None, None, None, None, False, None),
+    "JobId": ("string", (), (), None, None, None, None, 1, None, False, None),
     "JobStatus": (
         "string",
         (),
@@ -3599,6 +4041,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "KinesisFirehoseDestination": (
         "structure",
@@ -3614,6 +4057,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "LastDeliveryEventList": (
         "list",
@@ -3626,6 +4070,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         5,
         False,
+        None,
     ),
     "LastEngagementEventList": (
         "list",
@@ -3638,9 +4083,22 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         2,
         False,
+        None,
     ),
-    "LastFreshStart": ("timestamp", (), (), None, None, None, None, None, None, False),
-    "LimitExceededException": ("structure", (), (), None, None, None, None, None, None, False),
+    "LastFreshStart": ("timestamp", (), (), None, None, None, None, None, None, False, None),
+    "LimitExceededException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "ListConfigurationSetsRequest": (
         "structure",
         (
@@ -3656,6 +4114,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListConfigurationSetsResponse": (
         "structure",
@@ -3671,6 +4130,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListContactListsRequest": (
         "structure",
@@ -3686,6 +4146,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListContactListsResponse": (
         "structure",
@@ -3701,6 +4162,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListContactsFilter": (
         "structure",
@@ -3716,6 +4178,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListContactsRequest": (
         "structure",
@@ -3733,6 +4196,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListContactsResponse": (
         "structure",
@@ -3748,6 +4212,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListCustomVerificationEmailTemplatesRequest": (
         "structure",
@@ -3763,6 +4228,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListCustomVerificationEmailTemplatesResponse": (
         "structure",
@@ -3784,6 +4250,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDedicatedIpPoolsRequest": (
         "structure",
@@ -3799,6 +4266,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDedicatedIpPoolsResponse": (
         "structure",
@@ -3814,6 +4282,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDeliverabilityTestReportsRequest": (
         "structure",
@@ -3829,6 +4298,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDeliverabilityTestReportsResponse": (
         "structure",
@@ -3850,6 +4320,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDomainDeliverabilityCampaignsRequest": (
         "structure",
@@ -3868,6 +4339,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListDomainDeliverabilityCampaignsResponse": (
         "structure",
@@ -3889,6 +4361,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailIdentitiesRequest": (
         "structure",
@@ -3905,6 +4378,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailIdentitiesResponse": (
         "structure",
@@ -3920,6 +4394,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailIdentityCertificatesRequest": (
         "structure",
@@ -3936,6 +4411,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailIdentityCertificatesResponse": (
         "structure",
@@ -3951,6 +4427,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailTemplatesRequest": (
         "structure",
@@ -3966,6 +4443,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListEmailTemplatesResponse": (
         "structure",
@@ -3981,6 +4459,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListExportJobsRequest": (
         "structure",
@@ -3998,6 +4477,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListExportJobsResponse": (
         "structure",
@@ -4013,6 +4493,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListImportJobsRequest": (
         "structure",
@@ -4035,6 +4516,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListImportJobsResponse": (
         "structure",
@@ -4050,6 +4532,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListManagementOptions": (
         "structure",
@@ -4065,6 +4548,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListMultiRegionEndpointsRequest": (
         "structure",
@@ -4080,6 +4564,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListMultiRegionEndpointsResponse": (
         "structure",
@@ -4095,11 +4580,48 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ListOfContactLists": ("list", (), (), "ContactList", None, None, None, None, None, False),
-    "ListOfContacts": ("list", (), (), "Contact", None, None, None, None, None, False),
-    "ListOfDedicatedIpPools": ("list", (), (), "PoolName", None, None, None, None, None, False),
-    "ListRecommendationFilterValue": ("string", (), (), None, None, None, None, 1, 512, False),
+    "ListOfContactLists": (
+        "list",
+        (),
+        (),
+        "ContactList",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "ListOfContacts": ("list", (), (), "Contact", None, None, None, None, None, False, None),
+    "ListOfDedicatedIpPools": (
+        "list",
+        (),
+        (),
+        "PoolName",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "ListRecommendationFilterValue": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        512,
+        False,
+        None,
+    ),
     "ListRecommendationsFilter": (
         "map",
         (),
@@ -4111,6 +4633,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         1,
         2,
         False,
+        None,
     ),
     "ListRecommendationsFilterKey": (
         "string",
@@ -4123,6 +4646,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListRecommendationsRequest": (
         "structure",
@@ -4139,6 +4663,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListRecommendationsResponse": (
         "structure",
@@ -4154,6 +4679,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListReputationEntitiesRequest": (
         "structure",
@@ -4170,6 +4696,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListReputationEntitiesResponse": (
         "structure",
@@ -4185,6 +4712,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListResourceTenantsRequest": (
         "structure",
@@ -4201,6 +4729,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListResourceTenantsResponse": (
         "structure",
@@ -4216,6 +4745,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListSuppressedDestinationsRequest": (
         "structure",
@@ -4235,6 +4765,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListSuppressedDestinationsResponse": (
         "structure",
@@ -4256,6 +4787,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTagsForResourceRequest": (
         "structure",
@@ -4268,6 +4800,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTagsForResourceResponse": (
         "structure",
@@ -4280,6 +4813,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantResourcesFilter": (
         "map",
@@ -4292,6 +4826,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantResourcesFilterKey": (
         "string",
@@ -4304,8 +4839,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ListTenantResourcesFilterValue": ("string", (), (), None, None, None, None, 1, 512, False),
+    "ListTenantResourcesFilterValue": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        512,
+        False,
+        None,
+    ),
     "ListTenantResourcesRequest": (
         "structure",
         (
@@ -4322,6 +4870,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantResourcesResponse": (
         "structure",
@@ -4337,6 +4886,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantsFilter": (
         "map",
@@ -4349,6 +4899,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantsFilterKey": (
         "string",
@@ -4361,8 +4912,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ListTenantsFilterValue": ("string", (), (), None, None, None, None, 1, None, False),
+    "ListTenantsFilterValue": ("string", (), (), None, None, None, None, 1, None, False, None),
     "ListTenantsRequest": (
         "structure",
         (
@@ -4378,6 +4930,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ListTenantsResponse": (
         "structure",
@@ -4393,6 +4946,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MailFromAttributes": (
         "structure",
@@ -4409,8 +4963,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MailFromDomainName": ("string", (), (), None, None, None, None, None, None, False),
+    "MailFromDomainName": ("string", (), (), None, None, None, None, None, None, False, None),
     "MailFromDomainNotVerifiedException": (
         "structure",
         (),
@@ -4422,6 +4977,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MailFromDomainStatus": (
         "string",
@@ -4434,6 +4990,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MailType": (
         "string",
@@ -4446,6 +5003,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MailboxValidation": (
         "structure",
@@ -4461,11 +5019,12 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Max24HourSend": ("double", (), (), None, None, None, None, None, None, False),
-    "MaxDeliverySeconds": ("long", (), (), None, None, None, None, 300, 50400, False),
-    "MaxItems": ("integer", (), (), None, None, None, None, None, None, False),
-    "MaxSendRate": ("double", (), (), None, None, None, None, None, None, False),
+    "Max24HourSend": ("double", (), (), None, None, None, None, None, None, False, None),
+    "MaxDeliverySeconds": ("long", (), (), None, None, None, None, 300, 50400, False, None),
+    "MaxItems": ("integer", (), (), None, None, None, None, None, None, False, None),
+    "MaxSendRate": ("double", (), (), None, None, None, None, None, None, False, None),
     "Message": (
         "structure",
         (
@@ -4482,9 +5041,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MessageContent": ("string", (), (), None, None, None, None, None, None, False),
-    "MessageData": ("string", (), (), None, None, None, None, None, None, False),
+    "MessageContent": ("string", (), (), None, None, None, None, None, None, False, None),
+    "MessageData": ("string", (), (), None, None, None, None, None, None, False, None),
     "MessageHeader": (
         "structure",
         (
@@ -4499,10 +5059,23 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MessageHeaderList": ("list", (), (), "MessageHeader", None, None, None, 0, 15, False),
-    "MessageHeaderName": ("string", (), (), None, None, None, None, 1, 126, False),
-    "MessageHeaderValue": ("string", (), (), None, None, None, None, 1, 995, False),
+    "MessageHeaderList": ("list", (), (), "MessageHeader", None, None, None, 0, 15, False, None),
+    "MessageHeaderName": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        126,
+        False,
+        "^[!-9;-@A-~]+$",
+    ),
+    "MessageHeaderValue": ("string", (), (), None, None, None, None, 1, 995, False, "[ -~]*"),
     "MessageInsightsDataSource": (
         "structure",
         (
@@ -4520,8 +5093,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MessageInsightsExportMaxResults": ("integer", (), (), None, None, None, None, 1, 10000, False),
+    "MessageInsightsExportMaxResults": (
+        "integer",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        10000,
+        False,
+        None,
+    ),
     "MessageInsightsFilters": (
         "structure",
         (
@@ -4541,8 +5127,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MessageRejected": ("structure", (), (), None, None, None, None, None, None, False),
+    "MessageRejected": ("structure", (), (), None, None, None, None, None, None, False, None),
     "MessageSecurityOptions": (
         "structure",
         (("SigningScheme", "signing_scheme", "SigningScheme", None, None),),
@@ -4554,6 +5141,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MessageTag": (
         "structure",
@@ -4569,10 +5157,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MessageTagList": ("list", (), (), "MessageTag", None, None, None, None, None, False),
-    "MessageTagName": ("string", (), (), None, None, None, None, None, None, False),
-    "MessageTagValue": ("string", (), (), None, None, None, None, None, None, False),
+    "MessageTagList": ("list", (), (), "MessageTag", None, None, None, None, None, False, None),
+    "MessageTagName": ("string", (), (), None, None, None, None, None, None, False, None),
+    "MessageTagValue": ("string", (), (), None, None, None, None, None, None, False, None),
     "Metric": (
         "string",
         (),
@@ -4595,6 +5184,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MetricAggregation": (
         "string",
@@ -4607,6 +5197,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MetricDataError": (
         "structure",
@@ -4623,8 +5214,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MetricDataErrorList": ("list", (), (), "MetricDataError", None, None, None, None, None, False),
+    "MetricDataErrorList": (
+        "list",
+        (),
+        (),
+        "MetricDataError",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "MetricDataResult": (
         "structure",
         (
@@ -4640,6 +5244,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MetricDataResultList": (
         "list",
@@ -4652,6 +5257,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MetricDimensionName": (
         "string",
@@ -4664,10 +5270,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "MetricDimensionValue": ("string", (), (), None, None, None, None, None, None, False),
-    "MetricNamespace": ("string", (), (), None, None, None, ("VDM",), None, None, False),
-    "MetricValueList": ("list", (), (), "Counter", None, None, None, None, None, False),
+    "MetricDimensionValue": ("string", (), (), None, None, None, None, None, None, False, None),
+    "MetricNamespace": ("string", (), (), None, None, None, ("VDM",), None, None, False, None),
+    "MetricValueList": ("list", (), (), "Counter", None, None, None, None, None, False, None),
     "MetricsDataSource": (
         "structure",
         (
@@ -4685,6 +5292,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MultiRegionEndpoint": (
         "structure",
@@ -4704,6 +5312,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "MultiRegionEndpoints": (
         "list",
@@ -4716,11 +5325,24 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "NextToken": ("string", (), (), None, None, None, None, None, None, False),
-    "NextTokenV2": ("string", (), (), None, None, None, None, 1, 5000, False),
-    "NotFoundException": ("structure", (), (), None, None, None, None, None, None, False),
-    "OutboundMessageId": ("string", (), (), None, None, None, None, None, None, False),
+    "NextToken": ("string", (), (), None, None, None, None, None, None, False, None),
+    "NextTokenV2": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        5000,
+        False,
+        "^^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+    ),
+    "NotFoundException": ("structure", (), (), None, None, None, None, None, None, False, None),
+    "OutboundMessageId": ("string", (), (), None, None, None, None, None, None, False, None),
     "OverallVolume": (
         "structure",
         (
@@ -4736,10 +5358,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "PageSizeV2": ("integer", (), (), None, None, None, None, 1, 1000, False),
-    "Percentage": ("double", (), (), None, None, None, None, None, None, False),
-    "Percentage100Wrapper": ("integer", (), (), None, None, None, None, None, None, False),
+    "PageSizeV2": ("integer", (), (), None, None, None, None, 1, 1000, False, None),
+    "Percentage": ("double", (), (), None, None, None, None, None, None, False, None),
+    "Percentage100Wrapper": ("integer", (), (), None, None, None, None, None, None, False, None),
     "PinpointDestination": (
         "structure",
         (("ApplicationArn", "application_arn", "AmazonResourceName", None, None),),
@@ -4751,6 +5374,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PlacementStatistics": (
         "structure",
@@ -4769,11 +5393,12 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Policy": ("string", (), (), None, None, None, None, 1, None, False),
-    "PolicyMap": ("map", (), (), None, "PolicyName", "Policy", None, None, None, False),
-    "PolicyName": ("string", (), (), None, None, None, None, 1, 64, False),
-    "PoolName": ("string", (), (), None, None, None, None, None, None, False),
+    "Policy": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "PolicyMap": ("map", (), (), None, "PolicyName", "Policy", None, None, None, False, None),
+    "PolicyName": ("string", (), (), None, None, None, None, 1, 64, False, None),
+    "PoolName": ("string", (), (), None, None, None, None, None, None, False, None),
     "PricingAttributes": (
         "structure",
         (
@@ -4788,6 +5413,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PricingPlan": (
         "string",
@@ -4800,10 +5426,23 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "PrimaryNameServer": ("string", (), (), None, None, None, None, None, None, False),
-    "PrivateKey": ("string", (), (), None, None, None, None, 1, 20480, True),
-    "ProcessedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False),
+    "PrimaryNameServer": ("string", (), (), None, None, None, None, None, None, False, None),
+    "PrivateKey": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        20480,
+        True,
+        "^[a-zA-Z0-9+\\/]+={0,2}$",
+    ),
+    "ProcessedRecordsCount": ("integer", (), (), None, None, None, None, None, None, False, None),
     "PutAccountDedicatedIpWarmupAttributesRequest": (
         "structure",
         (("AutoWarmupEnabled", "auto_warmup_enabled", "Enabled", None, None),),
@@ -4815,6 +5454,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountDedicatedIpWarmupAttributesResponse": (
         "structure",
@@ -4827,6 +5467,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountDeliveryAttributesRequest": (
         "structure",
@@ -4847,6 +5488,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountDeliveryAttributesResponse": (
         "structure",
@@ -4859,6 +5501,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountDetailsRequest": (
         "structure",
@@ -4884,8 +5527,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "PutAccountDetailsResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "PutAccountDetailsResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "PutAccountPricingAttributesRequest": (
         "structure",
         (("Plan", "plan", "PricingPlan", None, None),),
@@ -4897,6 +5553,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountPricingAttributesResponse": (
         "structure",
@@ -4909,6 +5566,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountSendingAttributesRequest": (
         "structure",
@@ -4921,6 +5579,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountSendingAttributesResponse": (
         "structure",
@@ -4933,6 +5592,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountSuppressionAttributesRequest": (
         "structure",
@@ -4954,6 +5614,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountSuppressionAttributesResponse": (
         "structure",
@@ -4966,6 +5627,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountVdmAttributesRequest": (
         "structure",
@@ -4978,6 +5640,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutAccountVdmAttributesResponse": (
         "structure",
@@ -4990,6 +5653,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetArchivingOptionsRequest": (
         "structure",
@@ -5011,6 +5675,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetArchivingOptionsResponse": (
         "structure",
@@ -5023,6 +5688,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetDeliveryOptionsRequest": (
         "structure",
@@ -5053,6 +5719,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetDeliveryOptionsResponse": (
         "structure",
@@ -5065,6 +5732,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetReputationOptionsRequest": (
         "structure",
@@ -5086,6 +5754,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetReputationOptionsResponse": (
         "structure",
@@ -5098,6 +5767,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetSendingOptionsRequest": (
         "structure",
@@ -5119,6 +5789,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetSendingOptionsResponse": (
         "structure",
@@ -5131,6 +5802,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetSuppressionOptionsRequest": (
         "structure",
@@ -5154,6 +5826,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetSuppressionOptionsResponse": (
         "structure",
@@ -5166,6 +5839,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetTrackingOptionsRequest": (
         "structure",
@@ -5188,6 +5862,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetTrackingOptionsResponse": (
         "structure",
@@ -5200,6 +5875,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetVdmOptionsRequest": (
         "structure",
@@ -5221,6 +5897,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutConfigurationSetVdmOptionsResponse": (
         "structure",
@@ -5233,6 +5910,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpInPoolRequest": (
         "structure",
@@ -5248,6 +5926,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpInPoolResponse": (
         "structure",
@@ -5260,6 +5939,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpPoolScalingAttributesRequest": (
         "structure",
@@ -5275,6 +5955,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpPoolScalingAttributesResponse": (
         "structure",
@@ -5287,6 +5968,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpWarmupAttributesRequest": (
         "structure",
@@ -5302,6 +5984,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDedicatedIpWarmupAttributesResponse": (
         "structure",
@@ -5314,6 +5997,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDeliverabilityDashboardOptionRequest": (
         "structure",
@@ -5335,6 +6019,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutDeliverabilityDashboardOptionResponse": (
         "structure",
@@ -5347,6 +6032,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityConfigurationSetAttributesRequest": (
         "structure",
@@ -5362,6 +6048,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityConfigurationSetAttributesResponse": (
         "structure",
@@ -5374,6 +6061,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityDkimAttributesRequest": (
         "structure",
@@ -5389,6 +6077,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityDkimAttributesResponse": (
         "structure",
@@ -5401,6 +6090,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityDkimSigningAttributesRequest": (
         "structure",
@@ -5423,6 +6113,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityDkimSigningAttributesResponse": (
         "structure",
@@ -5439,6 +6130,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityFeedbackAttributesRequest": (
         "structure",
@@ -5454,6 +6146,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityFeedbackAttributesResponse": (
         "structure",
@@ -5466,6 +6159,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityMailFromAttributesRequest": (
         "structure",
@@ -5482,6 +6176,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutEmailIdentityMailFromAttributesResponse": (
         "structure",
@@ -5494,6 +6189,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutSuppressedDestinationRequest": (
         "structure",
@@ -5510,6 +6206,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutSuppressedDestinationResponse": (
         "structure",
@@ -5522,6 +6219,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutTenantSuppressionAttributesRequest": (
         "structure",
@@ -5538,6 +6236,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "PutTenantSuppressionAttributesResponse": (
         "structure",
@@ -5550,6 +6249,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "QueryErrorCode": (
         "string",
@@ -5562,10 +6262,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "QueryErrorMessage": ("string", (), (), None, None, None, None, None, None, False),
-    "QueryIdentifier": ("string", (), (), None, None, None, None, 1, 255, False),
-    "RawAttachmentData": ("blob", (), (), None, None, None, None, None, None, False),
+    "QueryErrorMessage": ("string", (), (), None, None, None, None, None, None, False, None),
+    "QueryIdentifier": ("string", (), (), None, None, None, None, 1, 255, False, None),
+    "RawAttachmentData": ("blob", (), (), None, None, None, None, None, None, False, None),
     "RawMessage": (
         "structure",
         (("Data", "data", "RawMessageData", None, None),),
@@ -5577,9 +6278,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "RawMessageData": ("blob", (), (), None, None, None, None, None, None, False),
-    "RblName": ("string", (), (), None, None, None, None, None, None, False),
+    "RawMessageData": ("blob", (), (), None, None, None, None, None, None, False, None),
+    "RblName": ("string", (), (), None, None, None, None, None, None, False, None),
     "Recommendation": (
         "structure",
         (
@@ -5599,8 +6301,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "RecommendationDescription": ("string", (), (), None, None, None, None, None, None, False),
+    "RecommendationDescription": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "RecommendationImpact": (
         "string",
         (),
@@ -5612,6 +6327,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "RecommendationStatus": (
         "string",
@@ -5624,6 +6340,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "RecommendationType": (
         "string",
@@ -5636,11 +6353,24 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "RecommendationsList": ("list", (), (), "Recommendation", None, None, None, None, None, False),
-    "Region": ("string", (), (), None, None, None, None, None, None, False),
-    "Regions": ("list", (), (), "Region", None, None, None, None, None, False),
-    "RenderedEmailTemplate": ("string", (), (), None, None, None, None, None, None, False),
+    "RecommendationsList": (
+        "list",
+        (),
+        (),
+        "Recommendation",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "Region": ("string", (), (), None, None, None, None, None, None, False, None),
+    "Regions": ("list", (), (), "Region", None, None, None, None, None, False, None),
+    "RenderedEmailTemplate": ("string", (), (), None, None, None, None, None, None, False, None),
     "ReplacementEmailContent": (
         "structure",
         (("ReplacementTemplate", "replacement_template", "ReplacementTemplate", None, None),),
@@ -5652,6 +6382,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReplacementTemplate": (
         "structure",
@@ -5672,9 +6403,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ReportId": ("string", (), (), None, None, None, None, None, None, False),
-    "ReportName": ("string", (), (), None, None, None, None, None, None, False),
+    "ReportId": ("string", (), (), None, None, None, None, None, None, False, None),
+    "ReportName": ("string", (), (), None, None, None, None, None, None, False, None),
     "ReputationEntitiesList": (
         "list",
         (),
@@ -5686,6 +6418,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReputationEntity": (
         "structure",
@@ -5718,6 +6451,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReputationEntityFilter": (
         "map",
@@ -5730,6 +6464,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReputationEntityFilterKey": (
         "string",
@@ -5742,10 +6477,23 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ReputationEntityFilterValue": ("string", (), (), None, None, None, None, 1, 512, False),
-    "ReputationEntityReference": ("string", (), (), None, None, None, None, 1, None, False),
-    "ReputationEntityType": ("string", (), (), None, None, None, ("RESOURCE",), None, None, False),
+    "ReputationEntityFilterValue": ("string", (), (), None, None, None, None, 1, 512, False, None),
+    "ReputationEntityReference": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "ReputationEntityType": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        ("RESOURCE",),
+        None,
+        None,
+        False,
+        None,
+    ),
     "ReputationOptions": (
         "structure",
         (
@@ -5760,6 +6508,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ResourceTenantMetadata": (
         "structure",
@@ -5777,6 +6526,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ResourceTenantMetadataList": (
         "list",
@@ -5789,6 +6539,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ResourceType": (
         "string",
@@ -5801,6 +6552,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReviewDetails": (
         "structure",
@@ -5816,6 +6568,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "ReviewStatus": (
         "string",
@@ -5828,6 +6581,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Route": (
         "structure",
@@ -5840,6 +6594,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "RouteDetails": (
         "structure",
@@ -5852,10 +6607,23 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Routes": ("list", (), (), "Route", None, None, None, None, None, False),
-    "RoutesDetails": ("list", (), (), "RouteDetails", None, None, None, None, None, False),
-    "S3Url": ("string", (), (), None, None, None, None, None, None, False),
+    "Routes": ("list", (), (), "Route", None, None, None, None, None, False, None),
+    "RoutesDetails": ("list", (), (), "RouteDetails", None, None, None, None, None, False, None),
+    "S3Url": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        "^s3:\\/\\/([^\\/]+)\\/(.*?([^\\/]+)\\/?)$",
+    ),
     "SOARecord": (
         "structure",
         (
@@ -5871,9 +6639,34 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "ScalingMode": ("string", (), (), None, None, None, ("MANAGED", "STANDARD"), None, None, False),
-    "Selector": ("string", (), (), None, None, None, None, 1, 63, False),
+    "ScalingMode": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        ("MANAGED", "STANDARD"),
+        None,
+        None,
+        False,
+        None,
+    ),
+    "Selector": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        63,
+        False,
+        "^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9]))$",
+    ),
     "SendBulkEmailRequest": (
         "structure",
         (
@@ -5922,6 +6715,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendBulkEmailResponse": (
         "structure",
@@ -5942,6 +6736,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendCustomVerificationEmailRequest": (
         "structure",
@@ -5958,6 +6753,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendCustomVerificationEmailResponse": (
         "structure",
@@ -5970,6 +6766,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendEmailRequest": (
         "structure",
@@ -6026,6 +6823,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendEmailResponse": (
         "structure",
@@ -6038,6 +6836,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendQuota": (
         "structure",
@@ -6054,6 +6853,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SendingOptions": (
         "structure",
@@ -6066,9 +6866,22 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "SendingPausedException": ("structure", (), (), None, None, None, None, None, None, False),
-    "SendingPoolName": ("string", (), (), None, None, None, None, None, None, False),
+    "SendingPausedException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "SendingPoolName": ("string", (), (), None, None, None, None, None, None, False, None),
     "SendingStatus": (
         "string",
         (),
@@ -6080,9 +6893,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "SentLast24Hours": ("double", (), (), None, None, None, None, None, None, False),
-    "SerialNumber": ("long", (), (), None, None, None, None, None, None, False),
+    "SentLast24Hours": ("double", (), (), None, None, None, None, None, None, False, None),
+    "SerialNumber": ("long", (), (), None, None, None, None, None, None, False, None),
     "SharedPoolDeliveryMode": (
         "string",
         (),
@@ -6094,8 +6908,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "SignatureFormat": ("string", (), (), None, None, None, ("DETACHED",), None, None, False),
+    "SignatureFormat": ("string", (), (), None, None, None, ("DETACHED",), None, None, False, None),
     "SigningScheme": (
         "structure",
         (
@@ -6110,6 +6925,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SmimeSigningScheme": (
         "structure",
@@ -6122,6 +6938,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SnsDestination": (
         "structure",
@@ -6134,6 +6951,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Status": (
         "string",
@@ -6146,8 +6964,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "StatusCause": ("string", (), (), None, None, None, None, 1, 512, False),
+    "StatusCause": ("string", (), (), None, None, None, None, 1, 512, False, None),
     "StatusRecord": (
         "structure",
         (
@@ -6163,8 +6982,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Subject": ("string", (), (), None, None, None, None, None, None, False),
+    "Subject": ("string", (), (), None, None, None, None, None, None, False, None),
     "SubscriptionStatus": (
         "string",
         (),
@@ -6176,8 +6996,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "SuccessRedirectionURL": ("string", (), (), None, None, None, None, None, None, False),
+    "SuccessRedirectionURL": ("string", (), (), None, None, None, None, None, None, False, None),
     "SuppressedDestination": (
         "structure",
         (
@@ -6195,6 +7016,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressedDestinationAttributes": (
         "structure",
@@ -6210,6 +7032,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressedDestinationSummaries": (
         "list",
@@ -6222,6 +7045,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressedDestinationSummary": (
         "structure",
@@ -6238,6 +7062,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionAttributes": (
         "structure",
@@ -6259,6 +7084,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionConditionThreshold": (
         "structure",
@@ -6286,6 +7112,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionConfidenceThreshold": (
         "structure",
@@ -6306,6 +7133,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionConfidenceVerdictThreshold": (
         "string",
@@ -6318,6 +7146,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionListDestination": (
         "structure",
@@ -6338,6 +7167,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionListImportAction": (
         "string",
@@ -6350,6 +7180,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionListReason": (
         "string",
@@ -6362,6 +7193,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionListReasons": (
         "list",
@@ -6374,6 +7206,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionListScope": (
         "string",
@@ -6386,6 +7219,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionOptions": (
         "structure",
@@ -6402,6 +7236,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionValidationAttributes": (
         "structure",
@@ -6422,6 +7257,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "SuppressionValidationOptions": (
         "structure",
@@ -6442,6 +7278,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "Tag": (
         "structure",
@@ -6454,10 +7291,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TagKey": ("string", (), (), None, None, None, None, None, None, False),
-    "TagKeyList": ("list", (), (), "TagKey", None, None, None, None, None, False),
-    "TagList": ("list", (), (), "Tag", None, None, None, None, None, False),
+    "TagKey": ("string", (), (), None, None, None, None, None, None, False, None),
+    "TagKeyList": ("list", (), (), "TagKey", None, None, None, None, None, False, None),
+    "TagList": ("list", (), (), "Tag", None, None, None, None, None, False, None),
     "TagResourceRequest": (
         "structure",
         (
@@ -6472,9 +7310,10 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TagResourceResponse": ("structure", (), (), None, None, None, None, None, None, False),
-    "TagValue": ("string", (), (), None, None, None, None, None, None, False),
+    "TagResourceResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
+    "TagValue": ("string", (), (), None, None, None, None, None, None, False, None),
     "Template": (
         "structure",
         (
@@ -6493,8 +7332,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TemplateContent": ("string", (), (), None, None, None, None, None, None, False),
+    "TemplateContent": ("string", (), (), None, None, None, None, None, None, False, None),
     "Tenant": (
         "structure",
         (
@@ -6520,8 +7360,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TenantId": ("string", (), (), None, None, None, None, None, None, False),
+    "TenantId": ("string", (), (), None, None, None, None, None, None, False, None),
     "TenantInfo": (
         "structure",
         (
@@ -6539,10 +7380,11 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TenantInfoList": ("list", (), (), "TenantInfo", None, None, None, None, None, False),
-    "TenantName": ("string", (), (), None, None, None, None, 1, None, False),
-    "TenantNameFilterList": ("list", (), (), "TenantName", None, None, None, None, 5, False),
+    "TenantInfoList": ("list", (), (), "TenantInfo", None, None, None, None, None, False, None),
+    "TenantName": ("string", (), (), None, None, None, None, 1, None, False, None),
+    "TenantNameFilterList": ("list", (), (), "TenantName", None, None, None, None, 5, False, None),
     "TenantResource": (
         "structure",
         (
@@ -6557,8 +7399,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TenantResourceList": ("list", (), (), "TenantResource", None, None, None, None, None, False),
+    "TenantResourceList": (
+        "list",
+        (),
+        (),
+        "TenantResource",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "TenantSuppressionAttributes": (
         "structure",
         (
@@ -6573,6 +7428,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "TestRenderEmailTemplateRequest": (
         "structure",
@@ -6588,6 +7444,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "TestRenderEmailTemplateResponse": (
         "structure",
@@ -6600,11 +7457,36 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Timestamp": ("timestamp", (), (), None, None, None, None, None, None, False),
-    "TimestampList": ("list", (), (), "Timestamp", None, None, None, None, None, False),
-    "TlsPolicy": ("string", (), (), None, None, None, ("OPTIONAL", "REQUIRE"), None, None, False),
-    "TooManyRequestsException": ("structure", (), (), None, None, None, None, None, None, False),
+    "Timestamp": ("timestamp", (), (), None, None, None, None, None, None, False, None),
+    "TimestampList": ("list", (), (), "Timestamp", None, None, None, None, None, False, None),
+    "TlsPolicy": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        ("OPTIONAL", "REQUIRE"),
+        None,
+        None,
+        False,
+        None,
+    ),
+    "TooManyRequestsException": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "Topic": (
         "structure",
         (
@@ -6627,6 +7509,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "TopicFilter": (
         "structure",
@@ -6648,8 +7531,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TopicName": ("string", (), (), None, None, None, None, None, None, False),
+    "TopicName": ("string", (), (), None, None, None, None, None, None, False, None),
     "TopicPreference": (
         "structure",
         (
@@ -6664,9 +7548,22 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "TopicPreferenceList": ("list", (), (), "TopicPreference", None, None, None, None, None, False),
-    "Topics": ("list", (), (), "Topic", None, None, None, None, None, False),
+    "TopicPreferenceList": (
+        "list",
+        (),
+        (),
+        "TopicPreference",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    "Topics": ("list", (), (), "Topic", None, None, None, None, None, False, None),
     "TrackingConfigurationOverrides": (
         "structure",
         (
@@ -6681,6 +7578,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "TrackingOptions": (
         "structure",
@@ -6696,8 +7594,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UnsubscribeAll": ("boolean", (), (), None, None, None, None, None, None, False),
+    "UnsubscribeAll": ("boolean", (), (), None, None, None, None, None, None, False, None),
     "UntagResourceRequest": (
         "structure",
         (
@@ -6712,8 +7611,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UntagResourceResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "UntagResourceResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
     "UpdateConfigurationSetEventDestinationRequest": (
         "structure",
         (
@@ -6741,6 +7641,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateConfigurationSetEventDestinationResponse": (
         "structure",
@@ -6753,6 +7654,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateConfigurationSetRequest": (
         "structure",
@@ -6774,6 +7676,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateConfigurationSetResponse": (
         "structure",
@@ -6786,6 +7689,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateContactListRequest": (
         "structure",
@@ -6802,8 +7706,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UpdateContactListResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "UpdateContactListResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "UpdateContactRequest": (
         "structure",
         (
@@ -6821,8 +7738,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UpdateContactResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "UpdateContactResponse": ("structure", (), (), None, None, None, None, None, None, False, None),
     "UpdateCustomVerificationEmailTemplateRequest": (
         "structure",
         (
@@ -6860,6 +7778,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateCustomVerificationEmailTemplateResponse": (
         "structure",
@@ -6872,6 +7791,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateEmailIdentityPolicyRequest": (
         "structure",
@@ -6888,6 +7808,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateEmailIdentityPolicyResponse": (
         "structure",
@@ -6900,6 +7821,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateEmailTemplateRequest": (
         "structure",
@@ -6915,8 +7837,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UpdateEmailTemplateResponse": ("structure", (), (), None, None, None, None, None, None, False),
+    "UpdateEmailTemplateResponse": (
+        "structure",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
     "UpdateReputationEntityCustomerManagedStatusRequest": (
         "structure",
         (
@@ -6944,6 +7879,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateReputationEntityCustomerManagedStatusResponse": (
         "structure",
@@ -6956,6 +7892,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateReputationEntityPolicyRequest": (
         "structure",
@@ -6990,6 +7927,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "UpdateReputationEntityPolicyResponse": (
         "structure",
@@ -7002,8 +7940,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "UseCaseDescription": ("string", (), (), None, None, None, None, None, 5000, True),
+    "UseCaseDescription": ("string", (), (), None, None, None, None, None, 5000, True, None),
     "UseDefaultIfPreferenceUnavailable": (
         "boolean",
         (),
@@ -7015,6 +7954,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "VdmAttributes": (
         "structure",
@@ -7031,6 +7971,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "VdmOptions": (
         "structure",
@@ -7046,6 +7987,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "VerificationError": (
         "string",
@@ -7069,6 +8011,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "VerificationInfo": (
         "structure",
@@ -7086,6 +8029,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "VerificationStatus": (
         "string",
@@ -7098,8 +8042,9 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "Volume": ("long", (), (), None, None, None, None, None, None, False),
+    "Volume": ("long", (), (), None, None, None, None, None, None, False, None),
     "VolumeStatistics": (
         "structure",
         (
@@ -7116,6 +8061,7 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
     "WarmupStatus": (
         "string",
@@ -7128,8 +8074,21 @@ SHAPES: Final[dict[str, tuple[Any, ...]]] = {
         None,
         None,
         False,
+        None,
     ),
-    "WebsiteURL": ("string", (), (), None, None, None, None, 1, 1000, True),
+    "WebsiteURL": (
+        "string",
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        1,
+        1000,
+        True,
+        "^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\\?([^#]*))?(#(.*))?",
+    ),
 }
 
 # python name: (name, method, uri, input, output, errors, paginator)

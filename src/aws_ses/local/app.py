@@ -43,6 +43,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
+from aws_ses import _rules
 from aws_ses._model import Operation, operation, operation_names, shape
 from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.local import admin, faults, inbox, resources, sending, sns
@@ -259,6 +260,41 @@ _TYPES: dict[str, tuple[type, ...]] = {
 _INT_RANGE = {"integer": 2**31, "long": 2**63}
 
 
+def _rule_path(path: str, shape_name: str, where: tuple[str | int, ...]) -> str:
+    """A rule's wire path in AWS's validation wording (``attachments.1.member.fileName``)."""
+    for step in where:
+        if isinstance(step, int):
+            path = f"{path}.{step + 1}.member"
+        else:
+            path = f"{path}.{_camel(step)}" if path else _camel(step)
+    return path
+
+
+_patterns: dict[str, re.Pattern[str]] = {}
+
+
+def _string_problem(shape_name: str, value: str) -> str | None:
+    """The same string checks the client's serializer runs (``aws_ses._rules``)."""
+    sh = shape(shape_name)
+    if sh.min is not None and len(value) < sh.min:
+        return f"Member must have length greater than or equal to {sh.min}"
+    if sh.max is not None and len(value) > sh.max:
+        return f"Member must have length less than or equal to {sh.max}"
+    if shape_name == "EmailAddress":
+        from aws_ses.addresses import address_problem
+
+        return address_problem(value)[1]
+    rule = _rules.STRING_RULES.get(shape_name)
+    problem = rule(value) if rule is not None else None
+    if problem is None and sh.pattern is not None:
+        pattern = _patterns.get(shape_name)
+        if pattern is None:
+            pattern = _patterns[shape_name] = re.compile(sh.pattern)
+        if pattern.fullmatch(value) is None:
+            problem = f"Member must satisfy regular expression pattern: {sh.pattern}"
+    return problem
+
+
 def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int = 0) -> None:
     sh = shape(shape_name)
     expected = _TYPES.get(sh.kind, (object,))
@@ -288,6 +324,10 @@ def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int
             f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy "
             f"enum value set: [{', '.join(sorted(sh.enum))}]"
         )
+    elif sh.kind == "string":
+        problem = _string_problem(shape_name, value)
+        if problem is not None:
+            errors.append(f"Value at '{path}' failed to satisfy constraint: {problem}")
     elif sh.kind == "structure":
         for m in sh.members:
             item = value.get(m.wire)
@@ -300,7 +340,22 @@ def _check(shape_name: str, value: Any, path: str, errors: list[str], depth: int
                     )
             else:
                 _check(m.shape, item, where, errors, depth + 1)
+        rule = _rules.STRUCTURE_RULES.get(shape_name)
+        violation = rule(value) if rule is not None else None
+        if violation is not None:
+            where = _rule_path(path, shape_name, violation.where) or _camel(shape_name)
+            errors.append(f"Value at '{where}' failed to satisfy constraint: {violation.problem}")
     elif sh.kind == "list" and sh.member is not None:
+        if sh.min is not None and len(value) < sh.min:
+            errors.append(
+                f"Value at '{path}' failed to satisfy constraint: "
+                f"Member must have length greater than or equal to {sh.min}"
+            )
+        if sh.max is not None and len(value) > sh.max:
+            errors.append(
+                f"Value at '{path}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {sh.max}"
+            )
         for index, item in enumerate(value, 1):
             if item is not None:
                 _check(sh.member, item, f"{path}.{index}.member", errors, depth + 1)
@@ -319,7 +374,13 @@ def _valid_timestamp(value: Any) -> bool:
 
 
 def validate_request(op: Operation, params: dict[str, Any]) -> None:
-    """BadRequestException in AWS's validation wording for a malformed request."""
+    """BadRequestException in AWS's validation wording for a malformed request.
+
+    Beyond types, required members and enumerations it runs SES's rules from
+    :mod:`aws_ses._rules` (lengths and patterns of the model, addresses,
+    header and tag charsets, recipient counts, message size, template data),
+    the very checks the client runs before sending, so the two cannot drift.
+    """
     if op.input is None:
         return
     errors: list[str] = []
@@ -350,6 +411,7 @@ async def _respond(send: Send, status: int, body: Any, headers: list[tuple[bytes
 
 
 async def _error(send: Send, request_id: str, code: str, message: str, status: int) -> None:
+    # The code travels in the header and, as SES's REST-JSON errors carry it, in ``__type``.
     headers = _headers(request_id, {"x-amzn-errortype": code})
     await _respond(send, status, {"__type": code, "message": message}, headers)
 

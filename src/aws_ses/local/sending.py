@@ -77,6 +77,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from typing import Any, Literal, cast
 
+from aws_ses import _rules
 from aws_ses._rules import MAX_MESSAGE_BYTES
 from aws_ses.errors import SesValidationError
 from aws_ses.local import events, mime_index, quota
@@ -108,8 +109,8 @@ MESSAGE_KIND = "message"
 BULK_FAULT_KIND = "bulk_fault"
 DELIVERY_DELAY_KIND = "delivery_delay"
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
-MAX_RECIPIENTS = 50
-MAX_BULK_ENTRIES = 50
+MAX_RECIPIENTS = _rules.MAX_RECIPIENTS
+MAX_BULK_ENTRIES = _rules.MAX_BULK_ENTRIES
 # Above this a message is read with mime_index (offsets, one copy at a time)
 # rather than the email package, and its bodies are not kept in the document.
 LARGE_MESSAGE_BYTES = 1024 * 1024
@@ -257,6 +258,9 @@ def _recipients(destination: dict[str, Any] | None) -> tuple[list[str], list[str
 
 
 def _check_recipient_count(recipients: Sequence[str]) -> None:
+    # The request checker (app.validate_request) has applied the shared rule to
+    # Destination already; this also counts a raw message's header recipients
+    # and each bulk entry, whose failure is that entry's status.
     if not recipients:
         raise _bad("At least one destination address is required.")
     if len(recipients) > MAX_RECIPIENTS:

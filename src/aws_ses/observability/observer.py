@@ -10,8 +10,10 @@ own account and never sees a value it could leak without redacting first.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
+from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +30,7 @@ __all__ = ["CallObserver"]
 _SENDS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
 
 
+@cache
 def _ses_name(operation: str) -> tuple[str, str]:
     """(SES name, Python name) of an operation given either."""
     from aws_ses._model import operation as lookup
@@ -49,6 +52,7 @@ class CallObserver:
         "_request_view",
         "_span",
         "_start",
+        "_watched",
         "attempts",
         "destination_count",
         "message_id",
@@ -82,6 +86,18 @@ class CallObserver:
         self.rate_wait_s = 0.0
         self._done = False
         self._request_view: RequestView | None = None
+        # Nobody watching (no tracer provider, DEBUG off, no hooks): the
+        # common case costs a few checks and nothing else.
+        self._watched = (
+            logs.call_log.isEnabledFor(logging.DEBUG)
+            or has_hooks(config, "request")
+            or has_hooks(config, "response")
+            or otel.tracing_active()
+        )
+        self._span = None
+        self.destination_count = None
+        if not self._watched:
+            return
         recipients = destinations(self.name, params) if self.name in _SENDS else None
         self.destination_count = None if recipients is None else len(recipients)
         self._span = otel.start_call_span(
@@ -201,6 +217,8 @@ class CallObserver:
         if self._span is not None:
             self._span.set("ses.attempts", self.attempts)
             self._span.end(error, sensitive=self.sensitive)
+        if not self._watched:
+            return
         fields: dict[str, Any] = {
             "operation": self.name,
             "region": self.region,

@@ -20,17 +20,19 @@ __all__ = ["CallSpan", "start_call_span"]
 AttributeValue = str | bool | int | float
 
 _tracer: Any = None
+_trace: Any = None  # the opentelemetry.trace module, once found
 _missing = False
 
 
 def _get_tracer() -> Any:
-    global _tracer, _missing
+    global _tracer, _trace, _missing
     if _tracer is None and not _missing:
         try:
             from opentelemetry import trace
         except ImportError:
             _missing = True
             return None
+        _trace = trace
         _tracer = trace.get_tracer("aws_ses", __version__)
     return _tracer
 
@@ -81,10 +83,22 @@ class CallSpan:
             self._token = None
 
 
+def tracing_active() -> bool:
+    """Whether spans would be recorded: OpenTelemetry is installed and the
+    application has set a tracer provider (checked on every call, so one set
+    up after the client was built is honoured)."""
+    if _get_tracer() is None:
+        return False
+    trace = _trace
+    provider = trace.get_tracer_provider()
+    return not isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
+
+
 def start_call_span(name: str, attributes: Mapping[str, AttributeValue | None]) -> CallSpan | None:
-    """Start a CLIENT span ``name`` and make it current; None without OpenTelemetry."""
+    """Start a CLIENT span ``name`` and make it current; None when nothing would
+    record it (no OpenTelemetry, or no tracer provider configured)."""
     tracer = _get_tracer()
-    if tracer is None:
+    if tracer is None or not tracing_active():
         return None
     from opentelemetry import context, trace
 

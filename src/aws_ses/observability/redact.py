@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from email.parser import BytesHeaderParser
-from email.utils import getaddresses
 from typing import Any
 
 from aws_ses._http import redact_headers
@@ -190,6 +188,10 @@ def _raw_addresses(content: Any) -> list[str]:
         raw = raw.encode()
     if not isinstance(raw, bytes | bytearray | memoryview):
         return []
+    # Only raw sends get here: the email package is not loaded for the others.
+    from email.parser import BytesHeaderParser
+    from email.utils import getaddresses
+
     headers = BytesHeaderParser().parsebytes(bytes(raw))
     fields = [str(v) for name in ("To", "Cc", "Bcc") for v in headers.get_all(name, [])]
     return [addr for _, addr in getaddresses(fields) if addr]

@@ -151,20 +151,23 @@ def breaker_for(
     key = (region, url, id(transport) if transport is not None else 0)
     with _registry_lock:
         breaker = _registry.get(key)
+        created = breaker is None
         if breaker is None:
             breaker = _registry[key] = CircuitBreaker(
                 (region, url), threshold=threshold, cooldown=cooldown, clock=clock
             )
-            if transport is not None:
-                # A transport that cannot be weakly referenced keeps its entry.
-                with contextlib.suppress(TypeError):
-                    weakref.finalize(transport, _forget, key)
-        return breaker
+    if created and transport is not None:
+        # Outside the lock: registering may run a garbage collection, whose
+        # finalizers call _forget. A transport that cannot be weakly
+        # referenced keeps its entry for the life of the process.
+        with contextlib.suppress(TypeError):
+            weakref.finalize(transport, _forget, key)
+    return breaker
 
 
 def _forget(key: tuple[str, str, int]) -> None:
-    with _registry_lock:
-        _registry.pop(key, None)
+    # No lock: a finalizer may run while this thread holds it; pop is atomic.
+    _registry.pop(key, None)
 
 
 def reset_breakers() -> None:

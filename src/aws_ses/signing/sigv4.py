@@ -20,15 +20,16 @@ it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote_to_bytes
 
 from aws_ses._http import HttpRequest
 
@@ -172,6 +173,8 @@ def canonical_uri(path: str, *, normalize: bool = True) -> str:
         return path  # the usual SES path: nothing to normalise or encode
     if normalize:
         path = _remove_dot_segments(path) or "/"
+    from urllib.parse import quote  # only for unusual paths (imports ipaddress on 3.11)
+
     return quote(path, safe="/~")
 
 
@@ -179,6 +182,8 @@ def _encode_query_part(text: str) -> str:
     if _UNRESERVED_RUN(text):
         return text
     # Decode to bytes first so "%e1", "%E1" and a raw "ሴ" all end up "%E1..".
+    from urllib.parse import quote, unquote_to_bytes
+
     return quote(unquote_to_bytes(text), safe="-_.~")
 
 
@@ -208,8 +213,11 @@ def _canonical_headers_and_names(headers: HeaderInput) -> tuple[str, str]:
     grouped: dict[str, list[str]] = {}
     for name, value in _header_pairs(headers):
         # Trim and collapse all whitespace runs; this also folds obsolete
-        # multi-line values onto one line.
-        value = " ".join(value.split())
+        # multi-line values onto one line. Most values have nothing to
+        # collapse: printable (so no tab, newline or Unicode space) and no
+        # doubled, leading or trailing space means split/join is a no-op.
+        if "  " in value or not value.isprintable() or value[:1] == " " or value[-1:] == " ":
+            value = " ".join(value.split())
         lname = name.lower()
         values = grouped.get(lname)
         if values is None:
@@ -318,14 +326,24 @@ def signature(key: bytes, text: str) -> str:
     return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
+_clock: tuple[int, str] = (0, "")  # (whole second, its X-Amz-Date): one format per second
+
+
 def amz_date(now: datetime | None = None) -> str:
     """``YYYYMMDDTHHMMSSZ`` for ``now`` (default: the current time).
 
     A naive datetime is taken to be UTC already.
     """
+    global _clock
     if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is not None:
+        second = int(time.time())
+        cached = _clock
+        if cached[0] == second:
+            return cached[1]
+        text = time.strftime(AMZ_DATE_FORMAT, time.gmtime(second))
+        _clock = (second, text)
+        return text
+    if now.tzinfo is not None:
         now = now.astimezone(UTC)
     return now.strftime(AMZ_DATE_FORMAT)
 
@@ -360,12 +378,28 @@ def prepare_request(
     headers["X-Amz-Date"] = timestamp
     for name, value in extra:
         headers[name] = value
-    scheme, netloc, path, query = split_url(request.url)
-    selected = headers_to_sign(headers, canonical_host(scheme, netloc))
+    host, uri, query = _url_parts(request.url)
+    selected = headers_to_sign(headers, host)
     if body_hash is None:
         body_hash = payload_hash(request.body)
-    canonical, names = _canonical_request(request.method, path, query, selected, body_hash, True)
+    header_lines, names = _canonical_headers_and_names(selected)
+    canonical = f"{request.method.upper()}\n{uri}\n{query}\n{header_lines}\n\n{names}\n{body_hash}"
     return timestamp, canonical, names
+
+
+@functools.lru_cache(maxsize=512)
+def _url_parts(url: str) -> tuple[str, str, str]:
+    """(host header, canonical URI, canonical query) of a URL.
+
+    A client sends most calls to a few URLs (every SendEmail has the same
+    one), so the parsing and percent-encoding are done once per URL.
+    """
+    scheme, netloc, path, query = split_url(url)
+    return (
+        canonical_host(scheme, netloc),
+        canonical_uri(path, normalize=True),
+        canonical_query_string(query),
+    )
 
 
 _KeyId = tuple[str, str, str, str, bytes]
@@ -380,18 +414,30 @@ class SigV4Signer:
     rotated secret under the same access key id never reuses a stale key.
     """
 
-    __slots__ = ("_keys", "_lock", "max_keys", "service")
+    __slots__ = ("_keys", "_last", "_lock", "max_keys", "service")
 
     def __init__(self, service: str = "ses", *, max_keys: int = 32) -> None:
         self.service = service
         self.max_keys = max_keys
         self._keys: OrderedDict[_KeyId, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        # The last key handed out, for the same credentials *object*: a
+        # client signs call after call with one Credentials, so this skips
+        # hashing the secret and taking the lock on nearly every call.
+        self._last: tuple[object, str, str, bytes] | None = None
 
     def __repr__(self) -> str:
         return f"SigV4Signer(service={self.service!r})"
 
     def _key(self, credentials: Credentials, date: str, region: str) -> bytes:
+        last = self._last
+        if last is not None and last[0] is credentials and last[1] == date and last[2] == region:
+            return last[3]
+        key = self._cached_key(credentials, date, region)
+        self._last = (credentials, date, region, key)
+        return key
+
+    def _cached_key(self, credentials: Credentials, date: str, region: str) -> bytes:
         secret = credentials.secret_access_key
         fingerprint = hashlib.sha256(secret.encode("utf-8")).digest()
         cache_key = (date, region, self.service, credentials.access_key_id, fingerprint)

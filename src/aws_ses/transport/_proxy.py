@@ -20,21 +20,26 @@ who set these variables expect:
 
 from __future__ import annotations
 
-import base64
 import functools
-import ipaddress
 import os
-import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Both are imported where they are used: a client of an http:// endpoint
+    # never loads ssl, and NO_PROXY lists without addresses never need ipaddress.
+    import ipaddress
+    import ssl
 
 __all__ = [
     "Proxy",
+    "ProxyChooser",
+    "check_verify",
     "Target",
     "bypass_proxy",
     "make_ssl_context",
     "parse_proxy_url",
+    "proxy_environment",
     "proxy_from_environment",
     "select_proxy",
     "split_url",
@@ -42,24 +47,32 @@ __all__ = [
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-_IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+if TYPE_CHECKING:
+    _IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 # --------------------------------------------------------------------- URLs
 
 
-@dataclass(frozen=True, slots=True)
 class Target:
     """The parts of a request URL a transport needs.
 
     ``target`` is the request target (path and query) exactly as it appears
-    in the URL, so the signed percent-encoding goes out untouched.
+    in the URL, so the signed percent-encoding goes out untouched. (Plain
+    slotted classes here and below: ``dataclasses`` costs more to import
+    than this whole module.)
     """
 
-    scheme: str
-    host: str  # lower-case, IPv6 without brackets
-    port: int
-    target: str
+    __slots__ = ("host", "port", "scheme", "target")
+
+    def __init__(self, scheme: str, host: str, port: int, target: str) -> None:
+        self.scheme = scheme
+        self.host = host  # lower-case, IPv6 without brackets
+        self.port = port
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"Target({self.scheme!r}, {self.host!r}, {self.port!r}, {self.target!r})"
 
     @property
     def origin(self) -> str:
@@ -70,6 +83,9 @@ class Target:
 
 @functools.lru_cache(maxsize=256)
 def _split_authority(prefix: str) -> tuple[str, str, int]:
+    # urllib.parse imports ipaddress on Python 3.11: only pay for it once per host.
+    from urllib.parse import urlsplit
+
     parts = urlsplit(prefix)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
@@ -81,6 +97,7 @@ def _split_authority(prefix: str) -> tuple[str, str, int]:
     return scheme, host, port
 
 
+@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> Target:
     """Split an absolute URL without re-encoding anything.
 
@@ -106,18 +123,36 @@ def split_url(url: str) -> Target:
 # -------------------------------------------------------------------- proxies
 
 
-@dataclass(frozen=True, slots=True)
 class Proxy:
-    """A proxy to use: its URL without credentials, and the credentials apart."""
+    """A proxy to use: its URL without credentials, and the credentials apart.
 
-    url: str
-    credentials: tuple[str, str] | None = field(default=None, repr=False)  # never shown
+    Hashable (pools are keyed by it); the credentials are never shown.
+    """
+
+    __slots__ = ("credentials", "url")
+
+    def __init__(self, url: str, credentials: tuple[str, str] | None = None) -> None:
+        self.url = url
+        self.credentials = credentials
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Proxy):
+            return NotImplemented
+        return (self.url, self.credentials) == (other.url, other.credentials)
+
+    def __hash__(self) -> int:
+        return hash((self.url, self.credentials))
+
+    def __repr__(self) -> str:
+        return f"Proxy(url={self.url!r})"
 
     @property
     def headers(self) -> dict[str, str]:
         """``Proxy-Authorization: Basic`` when the proxy URL held credentials."""
         if self.credentials is None:
             return {}
+        import base64
+
         token = base64.b64encode(":".join(self.credentials).encode()).decode("ascii")
         return {"Proxy-Authorization": f"Basic {token}"}
 
@@ -129,6 +164,8 @@ def parse_proxy_url(raw: str) -> Proxy:
     ``user:password@`` in the URL (percent-decoded) become the credentials.
     Error messages never repeat the URL, as it may hold a password.
     """
+    from urllib.parse import unquote, urlsplit
+
     raw = raw.strip()
     if "://" not in raw:
         raw = "http://" + raw
@@ -175,14 +212,18 @@ def proxy_from_environment(
     return proxy, _getenv(env, "no_proxy") or ""
 
 
-@dataclass(frozen=True, slots=True)
 class _Rule:
-    domain: str | None  # a host name suffix, or None for an IP rule
-    network: _IPNetwork | None
-    port: int | None
+    __slots__ = ("domain", "network", "port")
+
+    def __init__(self, domain: str | None, network: _IPNetwork | None, port: int | None) -> None:
+        self.domain = domain  # a host name suffix, or None for an IP rule
+        self.network = network
+        self.port = port
 
 
 def _parse_rule(entry: str) -> _Rule | None:
+    import ipaddress
+
     entry = entry.strip().lower()
     if entry.startswith("*."):
         entry = entry[1:]
@@ -226,6 +267,8 @@ def bypass_proxy(host: str, port: int, no_proxy: str) -> bool:
     if rules is None:
         return True
     host = host.strip("[]").lower().rstrip(".")
+    import ipaddress
+
     try:
         address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
         address = ipaddress.ip_address(host.partition("%")[0])
@@ -240,6 +283,28 @@ def bypass_proxy(host: str, port: int, no_proxy: str) -> bool:
         elif rule.domain is not None and (host == rule.domain or host.endswith("." + rule.domain)):
             return True
     return False
+
+
+_PROXY_VARS = (
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
+)
+
+
+def proxy_environment() -> dict[str, str]:
+    """The proxy variables of ``os.environ`` now, as a plain dict.
+
+    A transport that takes this snapshot when it is built pays for the
+    environment lookups once rather than at every request (``os.environ``
+    encodes each key it is asked for); httpx reads them at that point too.
+    """
+    env = os.environ
+    return {name: env[name] for name in _PROXY_VARS if name in env}
 
 
 def select_proxy(
@@ -260,26 +325,84 @@ def select_proxy(
     return parse_proxy_url(env_proxy)
 
 
+class ProxyChooser:
+    """:func:`select_proxy` with the environment read once, when it is built.
+
+    A transport asks it for every request; with no proxy configured that is
+    one dict lookup. See :func:`proxy_environment` for why the environment
+    is read up front.
+    """
+
+    __slots__ = ("_by_scheme", "_forced")
+
+    def __init__(self, *, proxy: str | None, trust_env: bool) -> None:
+        self._forced = parse_proxy_url(proxy) if proxy is not None else None
+        env = proxy_environment() if trust_env and proxy is None else {}
+        self._by_scheme = {scheme: proxy_from_environment(scheme, env) for scheme in _DEFAULT_PORTS}
+
+    def choose(self, target: Target) -> Proxy | None:
+        if self._forced is not None:
+            return self._forced
+        env_proxy, no_proxy = self._by_scheme[target.scheme]
+        if env_proxy is None or bypass_proxy(target.host, target.port, no_proxy):
+            return None
+        return parse_proxy_url(env_proxy)
+
+
 # ------------------------------------------------------------------------ TLS
+
+
+def check_verify(verify: bool | str | os.PathLike[str]) -> None:
+    """Fail now (``FileNotFoundError``) for a CA path that does not exist.
+
+    Lets a transport build its TLS context at the first ``https://`` request
+    (``ssl`` costs tens of milliseconds to import and set up) yet still
+    reject a wrong path when it is constructed.
+    """
+    if isinstance(verify, bool):
+        return
+    path = os.fspath(verify)
+    if not (os.path.isdir(path) or os.path.isfile(path)):
+        raise FileNotFoundError(f"CA bundle not found: {path}")
+
+
+def _system_store_missing() -> bool:
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    return (
+        not any(p and os.path.exists(p) for p in (paths.cafile, paths.capath))
+        and not os.environ.get("SSL_CERT_FILE")
+        and not os.environ.get("SSL_CERT_DIR")
+    )
 
 
 def make_ssl_context(verify: bool | str | os.PathLike[str]) -> ssl.SSLContext:
     """A client TLS context.
 
-    ``True`` trusts the system CA store (no certifi), a path trusts the CA
-    bundle file or the hashed CA directory it names, and ``False`` turns
-    verification off (for local development only).
+    ``True`` trusts the system CA store, or certifi's bundle when the system
+    has none (a slim container, some Windows and macOS Pythons) and certifi
+    is installed; a path trusts the CA bundle file or the hashed CA directory
+    it names; ``False`` turns verification off (for local development only).
     """
+    import ssl
+
     if verify is False:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
     if verify is True:
-        return ssl.create_default_context()
+        ctx = ssl.create_default_context()
+        if not ctx.get_ca_certs() and _system_store_missing():
+            try:
+                import certifi
+            except ImportError:
+                return ctx
+            ctx.load_verify_locations(cafile=certifi.where())
+        return ctx
+    check_verify(verify)
     path = os.fspath(verify)
     if os.path.isdir(path):
         return ssl.create_default_context(capath=path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"CA bundle not found: {path}")
     return ssl.create_default_context(cafile=path)

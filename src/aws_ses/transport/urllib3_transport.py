@@ -53,14 +53,32 @@ def _start_sending(conn: HTTPConnection, url: str) -> str:
     return target or url
 
 
+def _check_head(response: Any) -> Any:
+    # urllib3 only logs a response whose header block was cut off (or broken
+    # by a line without a colon) and returns it as a success with whatever
+    # came before: here that is an error, since the reply may be a
+    # truncated error answer. urllib3 closes the connection when this raises.
+    original = getattr(response, "_original_response", None)
+    defects = getattr(getattr(original, "msg", None), "defects", ())
+    if any(type(d).__name__ == "MissingHeaderBodySeparatorDefect" for d in defects):
+        raise u3.ProtocolError("the response headers were cut short or malformed")
+    return response
+
+
 class _HTTPConnection(HTTPConnection):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:
         super().request(method, _start_sending(self, url), *args, **kwargs)
+
+    def getresponse(self) -> Any:
+        return _check_head(super().getresponse())
 
 
 class _HTTPSConnection(HTTPSConnection):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:
         super().request(method, _start_sending(self, url), *args, **kwargs)
+
+    def getresponse(self) -> Any:
+        return _check_head(super().getresponse())
 
 
 class _HTTPPool(HTTPConnectionPool):

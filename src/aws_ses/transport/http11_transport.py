@@ -1,0 +1,386 @@
+"""The default blocking transport: HTTP/1.1 over pooled keep-alive sockets.
+
+It speaks only what an SES client needs (one request, one complete reply,
+then the connection goes back to the pool) and so costs little more than a
+raw socket: no ``http.client`` (which would import the ``email`` package to
+parse headers), no urllib3, and ``ssl`` imported at the first ``https://``
+request only. Framing rules live in :mod:`._http11`.
+
+The ``sent`` flag is exact by construction: it turns True the moment the
+first byte of the request is handed to the socket, after the TCP connect,
+the proxy tunnel and the TLS handshake succeeded. A pooled connection is
+checked before reuse (a readable idle socket means the server closed it or
+sent something unasked), so an idle timeout on the server side costs a fresh
+connection, not a failed send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import struct
+import sys
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+from ..errors import SesTimeoutError, SesTransportError
+from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
+from ._proxy import (
+    Proxy,
+    ProxyChooser,
+    Target,
+    check_verify,
+    split_url,
+)
+
+if TYPE_CHECKING:
+    import ssl
+
+__all__ = ["Http11Transport", "idle_socket_usable"]
+
+_RECV = 65536
+_LARGE_BODY = 64 * 1024  # above this, head and body are written separately
+
+try:
+    from select import POLLERR, POLLHUP, POLLIN, POLLNVAL, poll
+
+    def idle_socket_usable(sock: Any) -> bool:
+        """Whether an idle keep-alive socket is still good: it has nothing to read."""
+        p = poll()
+        p.register(sock, POLLIN | POLLERR | POLLHUP | POLLNVAL)
+        return not p.poll(0)
+
+except ImportError:  # Windows: no poll(); select() has no descriptor limit there
+    from select import select
+
+    def idle_socket_usable(sock: Any) -> bool:
+        """Whether an idle keep-alive socket is still good: it has nothing to read."""
+        readable, _, errored = select([sock], [], [sock], 0)
+        return not readable and not errored
+
+
+if sys.platform == "win32":
+
+    def _timeval(seconds: float) -> bytes:
+        return struct.pack("@L", max(1, int(seconds * 1000)))  # a DWORD of milliseconds
+
+else:
+
+    def _timeval(seconds: float) -> bytes:
+        # struct timeval; on 64-bit macOS tv_usec is an int followed by
+        # padding, which this little-endian packing fills correctly.
+        whole = int(seconds)
+        micro = max(0 if whole else 1000, int((seconds - whole) * 1e6))
+        return struct.pack("@ll", whole, micro)
+
+
+_KERNEL_TIMEOUTS = hasattr(socket, "SO_RCVTIMEO") and hasattr(socket, "SO_SNDTIMEO")
+
+
+class _Connection:
+    __slots__ = ("read_timeout", "sock", "tls")
+
+    def __init__(self, sock: socket.socket, read_timeout: float | None, tls: bool) -> None:
+        self.sock = sock
+        self.read_timeout = read_timeout
+        self.tls = tls
+
+    def set_read_timeout(self, seconds: float) -> None:
+        sock = self.sock
+        if self.tls or not _KERNEL_TIMEOUTS:
+            sock.settimeout(seconds)
+        else:
+            # A blocking socket with kernel timeouts: Python's own timeout
+            # mode polls before every send and recv, a system call per I/O
+            # that costs a third of a small request's CPU. recv then fails
+            # with EAGAIN (BlockingIOError) when the time is up.
+            value = _timeval(seconds)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+            except OSError:  # not supported here: Python's own timeout mode
+                sock.settimeout(seconds)
+            else:
+                sock.settimeout(None)
+        self.read_timeout = seconds
+
+    def usable(self) -> bool:
+        sock = self.sock
+        if sock.fileno() < 0:
+            return False
+        pending = getattr(sock, "pending", None)  # TLS: decrypted bytes waiting
+        if pending is not None and pending():
+            return False
+        try:
+            return idle_socket_usable(sock)
+        except (OSError, ValueError):
+            return False
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+_PoolKey = tuple[str, str, int, Proxy | None]
+
+
+class Http11Transport:
+    """A blocking :class:`~aws_ses.transport.Transport` on pooled keep-alive sockets.
+
+    ``max_pool_connections`` is how many idle connections are kept per host
+    (more threads than that still work; the extra connections are closed
+    after use). ``verify`` is ``True`` (system CA store, or certifi's bundle
+    when the system has none), a CA bundle path, or ``False``. ``proxy``
+    forces a proxy for every request; otherwise, with ``trust_env``,
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` are read when the transport
+    is built (see :mod:`aws_ses.transport._proxy`). Plain-HTTP requests go to the proxy in
+    absolute form; HTTPS requests go through a ``CONNECT`` tunnel. An
+    ``https://`` proxy URL is supported for plain-HTTP targets only. Safe to
+    share between threads, and after ``os.fork()`` a child never reuses its
+    parent's sockets.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_pool_connections: int = 10,
+        verify: bool | str | os.PathLike[str] = True,
+        proxy: str | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        if max_pool_connections < 1:
+            raise ValueError("max_pool_connections must be at least 1")
+        check_verify(verify)
+        # An invalid proxy URL fails here, not at the first request.
+        self._proxies = ProxyChooser(proxy=proxy, trust_env=trust_env)
+        self._max_idle = max_pool_connections
+        self._verify = verify
+        self._proxy = proxy
+        self._trust_env = trust_env
+        self._ssl: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+        self._pools: dict[_PoolKey, list[_Connection]] = {}
+        self._pid = os.getpid()
+
+    # ----------------------------------------------------------------- pool
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        ctx = self._ssl
+        if ctx is None:
+            from ._proxy import make_ssl_context
+
+            with self._lock:
+                ctx = self._ssl
+                if ctx is None:
+                    ctx = self._ssl = make_ssl_context(self._verify)
+        return ctx
+
+    def _idle(self, key: _PoolKey) -> list[_Connection]:
+        if self._pid != os.getpid():
+            # A forked child: the sockets belong to the parent's conversations.
+            self._pools, self._pid = {}, os.getpid()
+        idle = self._pools.get(key)
+        if idle is None:
+            idle = self._pools.setdefault(key, [])
+        return idle
+
+    def _checkout(self, idle: list[_Connection]) -> _Connection | None:
+        while True:
+            try:
+                conn = idle.pop()  # newest first: the least likely to be stale
+            except IndexError:
+                return None
+            if conn.usable():
+                return conn
+            conn.close()
+
+    # -------------------------------------------------------------- connect
+
+    def _connect(self, target: Target, proxy: Proxy | None, timeout: Timeout) -> _Connection:
+        """A new connection, ready for the request; every failure here is sent=False."""
+        where = target.origin
+        if proxy is not None:
+            proxy_target = split_url(proxy.url)
+            host, port = proxy_target.host, proxy_target.port
+        else:
+            proxy_target = None
+            host, port = target.host, target.port
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout.connect)
+        except socket.gaierror as exc:
+            name = "the proxy" if proxy is not None else target.host
+            raise SesTransportError(f"could not resolve {name}: {exc}", sent=False) from exc
+        except TimeoutError as exc:
+            what = "the proxy for " if proxy is not None else ""
+            raise SesTimeoutError(
+                f"timed out connecting to {what}{where} (connect timeout {timeout.connect} s)",
+                sent=False,
+            ) from exc
+        except OSError as exc:
+            what = "the proxy for " if proxy is not None else ""
+            raise SesTransportError(
+                f"could not connect to {what}{where}: {exc.strerror or exc}", sent=False
+            ) from exc
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if proxy_target is not None and proxy_target.scheme == "https":
+                if target.scheme == "https":
+                    raise SesTransportError(
+                        f"an https:// proxy cannot tunnel to {where} with Http11Transport; "
+                        "use an http:// proxy URL or Urllib3Transport",
+                        sent=False,
+                    )
+                sock = self._tls(sock, proxy_target.host, where, timeout)
+            elif proxy is not None and target.scheme == "https":
+                self._tunnel(sock, target, proxy, timeout)
+            if target.scheme == "https":
+                sock = self._tls(sock, target.host, where, timeout)
+        except BaseException:
+            sock.close()
+            raise
+        return _Connection(sock, None, target.scheme == "https")
+
+    def _tls(self, sock: socket.socket, host: str, where: str, timeout: Timeout) -> socket.socket:
+        import ssl
+
+        try:
+            return self._ssl_context().wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            raise SesTransportError(
+                f"TLS certificate of {where} rejected: {exc.verify_message or exc}", sent=False
+            ) from exc
+        except TimeoutError as exc:
+            raise SesTimeoutError(
+                f"timed out in the TLS handshake with {where} "
+                f"(connect timeout {timeout.connect} s)",
+                sent=False,
+            ) from exc
+        except OSError as exc:  # ssl.SSLError included
+            raise SesTransportError(
+                f"TLS handshake with {where} failed: {exc}", sent=False
+            ) from exc
+
+    def _tunnel(self, sock: socket.socket, target: Target, proxy: Proxy, timeout: Timeout) -> None:
+        authority = f"[{target.host}]" if ":" in target.host else target.host
+        authority = f"{authority}:{target.port}"
+        head = encode_head("CONNECT", authority, authority, proxy.headers, 0)
+        parser = ResponseParser(head_only=True)
+        where = target.origin
+        try:
+            sock.sendall(head)
+            _read_response(sock, parser)
+        except TimeoutError as exc:
+            raise SesTimeoutError(
+                f"timed out opening a tunnel through the proxy to {where}", sent=False
+            ) from exc
+        except (OSError, ProtocolError) as exc:
+            raise SesTransportError(f"proxy failed for {where}: {_text(exc)}", sent=False) from exc
+        if not 200 <= parser.status < 300:
+            raise SesTransportError(
+                f"proxy refused the tunnel to {where} (HTTP {parser.status})", sent=False
+            )
+
+    # ----------------------------------------------------------------- send
+
+    def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
+        target = split_url(request.url)
+        proxy = self._proxies.choose(target)
+        headers = request.headers
+        if proxy is not None and target.scheme == "http":
+            # No tunnel: the proxy reads the request, in absolute form.
+            path = request.url.partition("#")[0]
+            if proxy.credentials is not None:
+                headers = {**headers, **proxy.headers}
+        else:
+            path = target.target
+        host = target.host if ":" not in target.host else f"[{target.host}]"
+        if target.port != (443 if target.scheme == "https" else 80):
+            host = f"{host}:{target.port}"
+        body = request.body
+        head = encode_head(request.method, path, host, headers, len(body))
+
+        key = (target.scheme, target.host, target.port, proxy)
+        idle = self._idle(key)
+        conn = self._checkout(idle) or self._connect(target, proxy, timeout)
+        sock = conn.sock
+        parser = ResponseParser(head_only=request.method == "HEAD")
+        sent = False
+        try:
+            if conn.read_timeout != timeout.read:
+                conn.set_read_timeout(timeout.read)
+            sent = True
+            if len(body) > _LARGE_BODY:
+                sock.sendall(head)
+                sock.sendall(body)
+            else:
+                sock.sendall(head + body if body else head)
+            _read_response(sock, parser)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, Exception):
+                raise _translate(exc, target, timeout, sent=sent) from exc
+            raise
+        if parser.reusable and self._pools.get(key) is idle and len(idle) < self._max_idle:
+            idle.append(conn)
+        else:
+            conn.close()
+        return HttpResponse(parser.status, parser.headers, parser.body)
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = self._pools, {}
+        for idle in pools.values():
+            while idle:
+                idle.pop().close()
+
+    def __enter__(self) -> Http11Transport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_pool_connections={self._max_idle})"
+
+
+def _read_response(sock: socket.socket, parser: ResponseParser) -> None:
+    recv, feed = sock.recv, parser.feed
+    while True:
+        data = recv(_RECV)
+        if not data:
+            parser.feed_eof()  # completes a read-until-close body, or raises Incomplete
+            return
+        if feed(data):
+            return
+
+
+def _text(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+def _translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) -> Exception:
+    where = target.origin
+    if isinstance(exc, SesTransportError):
+        return exc
+    if isinstance(exc, TimeoutError | BlockingIOError):  # see set_read_timeout
+        return SesTimeoutError(
+            f"timed out waiting for {where} (read timeout {timeout.read} s)", sent=sent
+        )
+    if isinstance(exc, Incomplete):
+        return SesTransportError(f"{where}: {exc}", sent=sent)
+    if isinstance(exc, ProtocolError):
+        return SesTransportError(f"invalid response from {where}: {exc}", sent=sent)
+    if isinstance(exc, OSError):
+        return SesTransportError(f"connection to {where} broke: {_text(exc)}", sent=sent)
+    return SesTransportError(f"request to {where} failed: {type(exc).__name__}", sent=sent)
