@@ -10,6 +10,10 @@ from aws_ses.campaigns.celery_app import make_app
 _visibility = float(os.environ.get("CAMPAIGN_TEST_VISIBILITY", "600"))
 
 app = make_app(
-    broker_transport_options={"visibility_timeout": _visibility},
+    broker_transport_options={
+        "visibility_timeout": _visibility,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    },
     worker_hijack_root_logger=False,
 )

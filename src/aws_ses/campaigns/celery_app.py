@@ -37,7 +37,13 @@ def configure_app(app: Celery, redis_url: str | None = None, **overrides: Any) -
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 600},
+        # A dead worker's chunks come back once visibility_timeout has passed,
+        # found by a sweep every 30 s (kombu's default sweeps every 100 s).
+        "broker_transport_options": {
+            "visibility_timeout": 600,
+            "unacked_restore_interval": 30,
+            "unacked_restore_throttle": 1,
+        },
         "result_expires": 3600,
     }
     settings.update(overrides)
