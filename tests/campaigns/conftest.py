@@ -1,0 +1,250 @@
+"""Real engines for the campaign tests: redis-server, Celery worker processes, the local server."""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as redis_lib
+
+from aws_ses.local import LocalServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis_lib.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis_lib.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Any:
+    return redis_lib.Redis.from_url(redis_url, decode_responses=True)
+
+
+def _patch_daily_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count the server's 24-hour sends with a running total.
+
+    The local server sums its whole send log on every send (quadratic over a
+    campaign); for tests far shorter than a day a running total gives the same
+    answer. The rate bucket, the part these tests exercise, is untouched.
+    """
+    from aws_ses.local import quota
+
+    totals: dict[int, int] = collections.defaultdict(int)
+    original = quota.record
+
+    def record(state: Any, recipients: int, *, daily: int | None = None) -> None:
+        original(state, recipients, daily=daily)
+        totals[id(state)] += recipients if daily is None else daily
+
+    monkeypatch.setattr(quota, "record", record)
+    monkeypatch.setattr(quota, "_daily_used", lambda state, now: totals[id(state)])
+
+
+TEMPLATE = "newsletter"
+
+
+@pytest.fixture
+def ses_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LocalServer]]:
+    """Start a local SES server with a verified domain and the newsletter template."""
+    _patch_daily_count(monkeypatch)
+    started: list[LocalServer] = []
+
+    def start(max_send_rate: float = 100_000.0) -> LocalServer:
+        server = LocalServer(max_send_rate=max_send_rate, max_24_hour_send=10_000_000)
+        server.start()
+        started.append(server)
+        with server.client() as client:
+            client.create_email_identity(email_identity="example.com")
+            client.create_email_template(
+                template_name=TEMPLATE,
+                template_content={"subject": "News for {{name}}", "text": "Hello {{name}}"},
+            )
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+class Workers:
+    """Celery worker processes (prefork) started as subprocesses, each its own group."""
+
+    def __init__(self, redis_url: str, queue: str, env: dict[str, str]) -> None:
+        self.redis_url = redis_url
+        self.queue = queue
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Path] = []
+
+    def start(self, concurrency: int = 2, log_dir: Path | None = None) -> subprocess.Popen[bytes]:
+        name = f"w{len(self.procs)}-{uuid.uuid4().hex[:6]}@test"
+        log_path = (log_dir or Path("/tmp")) / f"celery-{name}.log"
+        handle = log_path.open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.campaigns.celery_test_app",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "-n",
+                name,
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # SIGKILL reaches the pool processes too
+        )
+        self.procs.append(proc)
+        self.logs.append(log_path)
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+    def log_text(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.logs if p.exists())
+
+
+def _start_workers(
+    redis_url: str, log_dir: Path, count: int, concurrency: int, visibility: float
+) -> Workers:
+    env = dict(os.environ)
+    env.update(
+        AWS_SES_CAMPAIGNS_REDIS_URL=redis_url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_REGION="us-east-1",
+        CAMPAIGN_TEST_VISIBILITY=str(visibility),
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    )
+    env.pop("AWS_PROFILE", None)
+    group = Workers(redis_url, f"campaign-test-{uuid.uuid4().hex[:8]}", env)
+    for _ in range(count):
+        group.start(concurrency, log_dir)
+    return group
+
+
+@pytest.fixture(scope="session")
+def shared_workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    """Two worker processes of two pool processes each, shared by the tests that kill none."""
+    group = _start_workers(redis_url, tmp_path_factory.mktemp("celery"), 2, 2, 600)
+    yield group
+    group.stop_all()
+
+
+@pytest.fixture
+def workers(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
+    """A factory for a test's own workers: ``workers(n, visibility=...)``, on a fresh queue."""
+    made: list[Workers] = []
+
+    def start(count: int = 2, *, concurrency: int = 2, visibility: float = 600) -> Workers:
+        group = _start_workers(redis_url, tmp_path, count, concurrency, visibility)
+        made.append(group)
+        return group
+
+    yield start
+    for group in made:
+        group.stop_all()
+
+
+@pytest.fixture
+def celery_app(redis_url: str) -> Any:
+    from aws_ses.campaigns import make_app
+
+    return make_app(redis_url)
+
+
+def to_addresses(server: LocalServer) -> collections.Counter[str]:
+    """How many messages each address got, from the server's read-back."""
+    counter: collections.Counter[str] = collections.Counter()
+    for message in server.messages():
+        for address in message["Destination"]["ToAddresses"]:
+            counter[address.lower()] += 1
+    return counter
+
+
+@pytest.fixture(autouse=True)
+def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The starting process reads the suppression list with these, as a worker would.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
