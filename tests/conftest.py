@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,15 @@ def _fresh_circuit_breakers() -> None:
     from aws_ses.resilience.breaker import reset_breakers
 
     reset_breakers()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_aws_ses_logger() -> Iterator[None]:
+    """A command run with ``--debug`` turns DEBUG on for the process; tests put it back."""
+    import logging
+
+    logger = logging.getLogger("aws_ses")
+    level, handlers = logger.level, list(logger.handlers)
+    yield
+    logger.setLevel(level)
+    logger.handlers[:] = handlers

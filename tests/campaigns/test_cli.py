@@ -45,13 +45,13 @@ def test_start_watch_status_report_and_control(ses_server, shared_workers, redis
         env=env,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    cid = result.output.splitlines()[0].strip()
+    cid = result.stdout.splitlines()[0].strip()
     assert "sent" in result.output and "60" in result.output
     got = to_addresses(server)
     assert len(got) == 60 and set(got.values()) == {1}
 
     status = runner.invoke(_cli(), ["campaign", "status", cid, "--json"], env=env)
-    doc = json.loads(status.output)
+    doc = json.loads(status.stdout)
     assert doc["counts"]["sent"] == 60 and doc["done"] is True and doc["total"] == 60
 
     out = tmp_path / "report.csv"

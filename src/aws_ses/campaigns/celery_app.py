@@ -13,10 +13,12 @@ from typing import Any
 
 from celery import Celery
 
+from aws_ses.campaigns import REDIS_URL_ENV
+
 __all__ = ["REDIS_URL_ENV", "TASK_NAME", "configure_app", "ledger_url", "make_app"]
 
 TASK_NAME = "aws_ses.campaigns.send_chunk"
-REDIS_URL_ENV = "AWS_SES_CAMPAIGNS_REDIS_URL"
+
 _CONF_KEY = "aws_ses_campaigns_redis_url"
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aws_ses.campaigns.celery_app import REDIS_URL_ENV
+from aws_ses.campaigns import REDIS_URL_ENV
 
 __all__ = ["app"]
 

@@ -21,6 +21,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed extras
     sys.exit("the aws-ses command needs the cli extra: pip install 'aws-ses[cli]'")
 
+from aws_ses.campaigns.cli import app as campaign_app
 from aws_ses.cli import (
     account,
     bulk,
@@ -111,6 +112,7 @@ app.add_typer(config_sets.group, name="config-sets")
 app.command("account")(account.account)
 app.add_typer(events.group, name="events")
 app.command("smtp-credentials")(smtp.smtp_credentials)
+app.add_typer(campaign_app, name="campaign", help="Campaigns across Celery workers (celery extra).")
 
 
 @app.command(

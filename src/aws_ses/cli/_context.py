@@ -71,11 +71,26 @@ class Settings:
         return self._err_console
 
     def enable_debug_logging(self) -> None:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("aws-ses: debug: %(name)s: %(message)s"))
+        # One handler however often this runs in a process (tests invoke the
+        # app many times), writing to whatever sys.stderr is at the time.
         logger = logging.getLogger("aws_ses")
-        logger.addHandler(handler)
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("aws-ses: debug: %(name)s: %(message)s"))
+            logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler bound to the current ``sys.stderr`` at each record."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 def _make_console(color: bool, stream: Any) -> Console:
