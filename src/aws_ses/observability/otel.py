@@ -8,7 +8,6 @@ configured: the API's non-recording spans, which cost little).
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,6 +60,8 @@ class CallSpan:
         if error is not None:
             # Built by hand instead of record_exception: the message and the
             # traceback text may hold addresses, which must be masked.
+            import traceback  # only for a failed call that is being traced
+
             message = str(error)
             stack = "".join(traceback.format_exception(error))
             if not sensitive:
