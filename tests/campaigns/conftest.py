@@ -75,33 +75,12 @@ def redis_client(redis_url: str) -> Any:
     return redis_lib.Redis.from_url(redis_url, decode_responses=True)
 
 
-def _patch_daily_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Count the server's 24-hour sends with a running total.
-
-    The local server sums its whole send log on every send (quadratic over a
-    campaign); for tests far shorter than a day a running total gives the same
-    answer. The rate bucket, the part these tests exercise, is untouched.
-    """
-    from aws_ses.local import quota
-
-    totals: dict[int, int] = collections.defaultdict(int)
-    original = quota.record
-
-    def record(state: Any, recipients: int, *, daily: int | None = None) -> None:
-        original(state, recipients, daily=daily)
-        totals[id(state)] += recipients if daily is None else daily
-
-    monkeypatch.setattr(quota, "record", record)
-    monkeypatch.setattr(quota, "_daily_used", lambda state, now: totals[id(state)])
-
-
 TEMPLATE = "newsletter"
 
 
 @pytest.fixture
 def ses_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LocalServer]]:
     """Start a local SES server with a verified domain and the newsletter template."""
-    _patch_daily_count(monkeypatch)
     started: list[LocalServer] = []
 
     def start(max_send_rate: float = 100_000.0) -> LocalServer:

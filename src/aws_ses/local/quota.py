@@ -20,7 +20,10 @@ How the limits are counted here:
   single-recipient sends at one instant therefore gets exactly
   ``MaxSendRate`` through and the excess refused.
 - **24 hours** is a rolling window over the ``send_log`` documents, one per
-  accepted send. The same blog says a call succeeds while any of the daily
+  accepted send, keyed by time. A running total is kept beside them: each
+  send adds to it and the entries that leave the window are subtracted as
+  they are pruned, so a send costs the same after a million sends as after
+  one. The same blog says a call succeeds while any of the daily
   quota remains. Mailbox simulator recipients count toward the rate but not
   toward the daily quota (SES Developer Guide, mailbox simulator page), which
   is why each log entry records both numbers.
@@ -50,6 +53,8 @@ __all__ = [
 ]
 
 SEND_LOG = "send_log"
+_TOTAL_KIND = "send_total"
+_TOTAL_KEY = "day"
 _BUCKET_KIND = "send_rate"
 _BUCKET_KEY = "bucket"
 _DAY = 86_400.0
@@ -70,15 +75,9 @@ def limits(state: ServerState) -> tuple[float, float]:
     return float(rate), float(daily)
 
 
-def _log(state: ServerState, now: float) -> list[tuple[str, dict[str, Any]]]:
-    """Live log entries; entries older than a day are dropped on the way."""
-    live = []
-    for key, doc in state.store.list(SEND_LOG):
-        if float(doc.get("t", 0.0)) <= now - _DAY:
-            state.store.delete(SEND_LOG, key)
-        else:
-            live.append((key, doc))
-    return live
+def _stamp(t: float) -> str:
+    """A log key prefix that sorts as time does ('~' sorts after '-' and digits)."""
+    return f"{t:020.6f}"
 
 
 def _tat(state: ServerState, rate: float, now: float) -> float:
@@ -101,7 +100,23 @@ def _admission(
 
 
 def _daily_used(state: ServerState, now: float) -> int:
-    return sum(int(doc.get("daily", 0)) for _, doc in _log(state, now) if doc["t"] <= now)
+    """Daily-quota recipients sent in the 24 hours up to ``now`` (caller holds a transaction)."""
+    store = state.store
+    cutoff = _stamp(now - _DAY) + "~"  # every entry at or before now - 1 day
+    found = store.get(_TOTAL_KIND, _TOTAL_KEY)
+    if found is None:  # first use, or a store emptied in place: count the log once
+        total = sum(int(doc.get("daily", 0)) for _, doc in store.list(SEND_LOG))
+    else:
+        total = int(found["total"])
+    expired = store.key_range(SEND_LOG, below=cutoff)
+    for key, doc in expired:
+        total -= int(doc.get("daily", 0))
+        store.delete(SEND_LOG, key)
+    if found is None or expired:
+        store.put(_TOTAL_KIND, _TOTAL_KEY, {"total": total})
+    # A clock moved back (tests do) leaves entries "in the future": not counted.
+    ahead = store.key_range(SEND_LOG, above=_stamp(now) + "~")
+    return total - sum(int(doc.get("daily", 0)) for _, doc in ahead)
 
 
 def check(state: ServerState) -> None:
@@ -122,8 +137,11 @@ def record(state: ServerState, recipients: int, *, daily: int | None = None) -> 
         _, tat = _admission(state, rate, now, recipients)
         state.store.put(_BUCKET_KIND, _BUCKET_KEY, {"tat": tat, "interval": 1.0 / rate})
         counted = recipients if daily is None else daily
-        key = f"{now:020.6f}-{uuid.uuid4().hex}"
+        key = f"{_stamp(now)}-{uuid.uuid4().hex}"
         state.store.put(SEND_LOG, key, {"t": now, "recipients": recipients, "daily": counted})
+        found = state.store.get(_TOTAL_KIND, _TOTAL_KEY)
+        if found is not None:  # otherwise the next count builds it from the log
+            state.store.put(_TOTAL_KIND, _TOTAL_KEY, {"total": int(found["total"]) + counted})
 
 
 def admit(state: ServerState, recipients: int, *, daily: int | None = None) -> None:
@@ -148,4 +166,5 @@ def reset(state: ServerState) -> None:
     """Forget every send: the rate bucket and the 24-hour log."""
     with state.store.transaction():
         state.store.clear(SEND_LOG)
+        state.store.clear(_TOTAL_KIND)
         state.store.clear(_BUCKET_KIND)

@@ -109,6 +109,19 @@ class Store:
             ).fetchall()
         return [(key, json.loads(doc)) for key, doc in rows]
 
+    def key_range(
+        self, kind: str, *, below: str | None = None, above: str | None = None
+    ) -> builtins.list[tuple[str, dict[str, Any]]]:
+        """Documents of a kind whose key is ``< below`` or ``> above``, in key order."""
+        query, args = "SELECT key, doc FROM docs WHERE kind = ?", [kind]
+        if below is not None:
+            query, args = query + " AND key < ?", [*args, below]
+        if above is not None:
+            query, args = query + " AND key > ?", [*args, above]
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY key", args).fetchall()
+        return [(key, json.loads(doc)) for key, doc in rows]
+
     def page(
         self, kind: str, *, after: int = 0, limit: int | None = None
     ) -> builtins.list[tuple[int, str, dict[str, Any]]]:
