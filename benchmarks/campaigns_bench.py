@@ -38,19 +38,8 @@ def _free_port() -> int:
 
 
 def _serve(port: int, ready: Any) -> None:
-    from aws_ses.local import LocalServer, quota
+    from aws_ses.local import LocalServer
 
-    # The server sums its whole 24-hour log on every send (quadratic over a
-    # campaign); a running total gives the same answer within a benchmark.
-    total = [0]
-    original = quota.record
-
-    def record(state: Any, recipients: int, *, daily: int | None = None) -> None:
-        original(state, recipients, daily=daily)
-        total[0] += recipients if daily is None else daily
-
-    quota.record = record  # type: ignore[assignment]
-    quota._daily_used = lambda state, now: total[0]  # type: ignore[assignment]
     server = LocalServer(port=port, max_send_rate=1_000_000, max_24_hour_send=100_000_000)
     server.start()
     with server.client() as client:
