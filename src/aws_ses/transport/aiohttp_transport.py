@@ -103,29 +103,49 @@ class AiohttpTransport:
                 # Without a tunnel the proxy reads the request itself, so its
                 # credentials travel there (aiohttp adds them only to CONNECT).
                 headers = {**headers, **proxy_headers}
-        try:
-            async with session.request(
-                request.method,
-                URL(request.url, encoded=True),
-                headers=headers,
-                data=request.body or None,
-                proxy=proxy_url,
-                proxy_headers=proxy_headers,
-                allow_redirects=False,
-                # sock_connect covers the TCP connect and the TLS handshake;
-                # waiting for a free pooled connection is not bounded here.
-                timeout=aiohttp.ClientTimeout(
-                    total=None, sock_connect=timeout.connect, sock_read=timeout.read
-                ),
-            ) as response:
-                body = await response.read()
-                merged: dict[str, str] = {}
-                for name, value in response.headers.items():
-                    key = name.lower()
-                    merged[key] = f"{merged[key]}, {value}" if key in merged else value
-                return HttpResponse(response.status, merged, body)
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise _translate(exc, target, timeout) from exc
+        for attempt in (1, 2):
+            try:
+                return await self._exchange(
+                    session, request, headers, proxy_url, proxy_headers, timeout
+                )
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                if attempt == 1 and _stale_pooled_connection(exc):
+                    # A kept-alive connection the server had closed while it
+                    # sat in the pool: the request body never got out, so it
+                    # goes once more on a fresh connection.
+                    continue
+                raise _translate(exc, target, timeout) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _exchange(
+        self,
+        session: aiohttp.ClientSession,
+        request: HttpRequest,
+        headers: dict[str, str],
+        proxy_url: str | None,
+        proxy_headers: dict[str, str] | None,
+        timeout: Timeout,
+    ) -> HttpResponse:
+        async with session.request(
+            request.method,
+            URL(request.url, encoded=True),
+            headers=headers,
+            data=request.body or None,
+            proxy=proxy_url,
+            proxy_headers=proxy_headers,
+            allow_redirects=False,
+            # sock_connect covers the TCP connect and the TLS handshake;
+            # waiting for a free pooled connection is not bounded here.
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=timeout.connect, sock_read=timeout.read
+            ),
+        ) as response:
+            body = await response.read()
+            merged: dict[str, str] = {}
+            for name, value in response.headers.items():
+                key = name.lower()
+                merged[key] = f"{merged[key]}, {value}" if key in merged else value
+            return HttpResponse(response.status, merged, body)
 
     async def aclose(self) -> None:
         session, self._session, self._loop = self._session, None, None
@@ -145,6 +165,14 @@ class AiohttpTransport:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(max_pool_connections={self._limit})"
+
+
+def _stale_pooled_connection(exc: BaseException) -> bool:
+    """aiohttp failed to write the request on a connection already closed by the peer."""
+    if not isinstance(exc, aiohttp.ClientOSError | aiohttp.ClientConnectionResetError):
+        return False
+    text = str(exc)
+    return "Can not write request body" in text or "Cannot write to closing transport" in text
 
 
 def _os_reason(exc: aiohttp.ClientOSError) -> str:
