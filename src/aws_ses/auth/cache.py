@@ -259,19 +259,27 @@ class CredentialCache:
             self.fetches += 1
             creds = self._provider.load()
         except BaseException as exc:
-            flight.error = exc
-            with self._lock:
-                self._flight = None
-                try:
-                    return self._failed(exc, state)
-                finally:
-                    flight.finish()
+            return self._settle(flight, state, error=exc)
+        return self._settle(flight, state, creds=creds)
+
+    def _settle(
+        self,
+        flight: _Flight,
+        state: str,
+        *,
+        creds: Credentials | None = None,
+        error: BaseException | None = None,
+    ) -> Credentials:
+        """End a fetch, sync or async alike: keep or refuse what it brought, wake waiters."""
         with self._lock:
             self._flight = None
             try:
+                if error is not None:
+                    flight.error = error
+                    return self._failed(error, state)
                 return self._stored(creds)
             except CredentialsError as exc:
-                flight.error = exc
+                flight.error = flight.error or exc
                 raise
             finally:
                 flight.finish()
@@ -316,22 +324,8 @@ class CredentialCache:
             self.fetches += 1
             creds = await self._load_async()
         except BaseException as exc:
-            flight.error = exc
-            with self._lock:
-                self._flight = None
-                try:
-                    return self._failed(exc, state)
-                finally:
-                    flight.finish()
-        with self._lock:
-            self._flight = None
-            try:
-                return self._stored(creds)
-            except CredentialsError as exc:
-                flight.error = exc
-                raise
-            finally:
-                flight.finish()
+            return self._settle(flight, state, error=exc)
+        return self._settle(flight, state, creds=creds)
 
     def __repr__(self) -> str:
         name = getattr(self._provider, "name", type(self._provider).__name__)
