@@ -1,12 +1,17 @@
 """Validate call parameters and turn them into an HTTP request (pure, no I/O).
 
-One walk over the generated shapes does both jobs: every value is checked
-against its shape (type, required members, lengths, enumerations and patterns
-from the model) and against SES's own rules (:mod:`aws_ses._rules`: e-mail
-addresses, header and tag charsets, recipient counts, message size, template
-data), and converted to its wire form at the same time, so nothing is ever
-sent half-validated. Errors name the field with the Python names the caller
-used (``content.simple.subject.data``).
+Every value is checked against its shape (type, required members, lengths,
+enumerations and patterns from the model) and against SES's own rules
+(:mod:`aws_ses._rules`: e-mail addresses, header and tag charsets,
+recipient counts, message size, template data), and converted to its wire
+form at the same time, so nothing is ever sent half-validated. Errors name
+the field with the Python names the caller used
+(``content.simple.subject.data``).
+
+The work is done by encoders compiled once per shape (:mod:`aws_ses._encoders`)
+and, here, once per operation: the first call of an operation builds the
+plan of where each member goes (path label, query string or JSON body) and
+later calls only run it.
 
 :func:`encode_input` is the pure step the call pipeline runs;
 :class:`PreparedParams` carries an input that was validated and encoded
@@ -15,21 +20,25 @@ earlier (bulk sending checks each entry once), which it then sends as is.
 
 from __future__ import annotations
 
-import base64
-import calendar
-import re
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from functools import lru_cache
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import msgspec
 
-from aws_ses import _rules
+from aws_ses._encoders import (
+    Encoder,
+    Invalid,
+    as_utc,
+    client_path,
+    encode_value,
+    encoder,
+    iso_timestamp,
+    join,
+)
 from aws_ses._http import HttpRequest
 from aws_ses._model import Operation, Shape, shape
-from aws_ses._rules import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS
+from aws_ses._rules import MAX_CUSTOM_HEADERS, MAX_RECIPIENTS, STRUCTURE_RULES
 from aws_ses.errors import SesValidationError
 
 __all__ = [
@@ -44,202 +53,11 @@ __all__ = [
 ]
 
 _json_encode = msgspec.json.Encoder().encode
-_STRING_RULES = _rules.STRING_RULES
-_STRUCTURE_RULES = _rules.STRUCTURE_RULES
-_patterns: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(sh: Shape) -> re.Pattern[str]:
-    found = _patterns.get(sh.name)
-    if found is None:
-        found = _patterns[sh.name] = re.compile(sh.pattern or "")
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _address(value: str) -> tuple[str, str | None]:
-    """(normalised address, problem); cached here too, so that the import of
-    email-validator happens on the first address only."""
-    from aws_ses.addresses import address_problem
-
-    return address_problem(value)
-
-
-def _type_name(value: object) -> str:
-    return type(value).__name__
-
-
-def client_path(base: str, sh: Shape, where: tuple[str | int, ...]) -> str:
-    """``base`` extended by a rule's wire path, in the caller's snake_case names."""
-    path, current = base, sh
-    for step in where:
-        if isinstance(step, int):
-            path += f"[{step}]"
-            current = shape(current.member or "")
-            continue
-        member = current.lookup(step)
-        name = member.py if member is not None else step
-        path = f"{path}.{name}" if path else name
-        if member is not None:
-            current = shape(member.shape)
-    return path
-
-
-def _check_string(value: Any, sh: Shape, path: str) -> str:
-    name = sh.name
-    text: str
-    if isinstance(value, str):
-        text = value
-    else:
-        if name != "EmailTemplateData" or isinstance(value, bytes | bytearray):
-            raise SesValidationError(path, f"expected a string, got {_type_name(value)}")
-        # TemplateData: a dict (Struct, dataclass) is encoded as the JSON object it is.
-        try:
-            text = _rules.encode_json_object(value)
-        except ValueError as exc:
-            raise SesValidationError(path, str(exc)) from None
-    if sh.enum is not None and text not in sh.enum:
-        allowed = ", ".join(sorted(sh.enum))
-        raise SesValidationError(path, f"{text!r} is not one of: {allowed}")
-    if sh.min is not None and len(text) < sh.min:
-        raise SesValidationError(path, f"must be at least {sh.min} characters long")
-    if sh.max is not None and len(text) > sh.max:
-        raise SesValidationError(path, f"must be at most {sh.max} characters long")
-    if name == "EmailAddress":
-        normalized, problem = _address(text)
-        if problem is not None:
-            raise SesValidationError(path, problem)
-        return normalized
-    rule = _STRING_RULES.get(name)
-    if rule is not None:
-        problem = rule(text)
-        if problem is not None:
-            raise SesValidationError(path, problem)
-    if sh.pattern is not None and _pattern(sh).fullmatch(text) is None:
-        raise SesValidationError(path, f"does not match the pattern {sh.pattern}")
-    return text
-
-
-def _check_int(value: Any, sh: Shape, path: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise SesValidationError(path, f"expected an integer, got {_type_name(value)}")
-    if sh.min is not None and value < sh.min:
-        raise SesValidationError(path, f"must be at least {sh.min}")
-    if sh.max is not None and value > sh.max:
-        raise SesValidationError(path, f"must be at most {sh.max}")
-    return value
-
-
-def _aware(value: Any, path: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise SesValidationError(path, f"expected a datetime, got {_type_name(value)}")
-    # A naive datetime is taken as UTC, as the AWS SDKs do.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _epoch(value: datetime) -> int | float:
-    seconds = calendar.timegm(value.utctimetuple())
-    if value.microsecond:
-        return (seconds * 10**6 + value.microsecond) / 10**6
-    return seconds
-
-
-def _iso(value: datetime) -> str:
-    value = value.astimezone(UTC)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return value.strftime(fmt)
 
 
 def to_wire(value: Any, sh: Shape, path: str) -> Any:
     """Validate ``value`` against ``sh`` and return its JSON-ready wire form."""
-    kind = sh.kind
-    if kind == "string":
-        return _check_string(value, sh, path)
-    if kind == "structure":
-        return _structure(value, sh, path)
-    if kind == "list":
-        if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
-            raise SesValidationError(path, f"expected a list, got {_type_name(value)}")
-        item = shape(sh.member or "")
-        out = [to_wire(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
-        if sh.min is not None and len(out) < sh.min:
-            raise SesValidationError(path, f"needs at least {sh.min} item(s)")
-        if sh.max is not None and len(out) > sh.max:
-            raise SesValidationError(path, f"takes at most {sh.max} item(s), got {len(out)}")
-        return out
-    if kind == "map":
-        if not isinstance(value, Mapping):
-            raise SesValidationError(path, f"expected a mapping, got {_type_name(value)}")
-        key_shape, value_shape = shape(sh.key or ""), shape(sh.value or "")
-        result = {
-            to_wire(k, key_shape, f"{path}.<key>"): to_wire(v, value_shape, f"{path}[{k!r}]")
-            for k, v in value.items()
-        }
-        if sh.max is not None and len(result) > sh.max:
-            raise SesValidationError(path, f"takes at most {sh.max} entries")
-        return result
-    if kind in ("integer", "long"):
-        return _check_int(value, sh, path)
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise SesValidationError(path, f"expected True or False, got {_type_name(value)}")
-        return value
-    if kind == "double":
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise SesValidationError(path, f"expected a number, got {_type_name(value)}")
-        return value
-    if kind == "timestamp":
-        return _epoch(_aware(value, path))
-    if kind == "blob":
-        if isinstance(value, str):
-            value = value.encode()
-        if not isinstance(value, bytes | bytearray | memoryview):
-            raise SesValidationError(path, f"expected bytes, got {_type_name(value)}")
-        return base64.b64encode(value).decode("ascii")
-    raise AssertionError(f"unknown shape kind {kind}")  # pragma: no cover
-
-
-def _structure(value: Any, sh: Shape, path: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    prefix = f"{path}." if path else ""
-    if isinstance(value, msgspec.Struct):
-        if type(value).__name__ != sh.name:
-            raise SesValidationError(path, f"expected {sh.name}, got {_type_name(value)}")
-        for m in sh.members:
-            v = getattr(value, m.py, None)
-            if v is not None:
-                out[m.wire] = to_wire(v, shape(m.shape), prefix + m.py)
-    elif isinstance(value, Mapping):
-        for key, v in value.items():
-            found = sh.lookup(key) if isinstance(key, str) else None
-            if found is None:
-                known = ", ".join(x.py for x in sh.members)
-                raise SesValidationError(
-                    prefix + str(key), f"unknown member of {sh.name} (known: {known})"
-                )
-            if v is not None:
-                out[found.wire] = to_wire(v, shape(found.shape), prefix + found.py)
-    else:
-        raise SesValidationError(path, f"expected {sh.name} or a dict, got {_type_name(value)}")
-    for wire in sh.required:
-        if wire not in out:
-            member = sh.lookup(wire)
-            raise SesValidationError(prefix + (member.py if member else wire), "is required")
-    rule = _STRUCTURE_RULES.get(sh.name)
-    if rule is not None:
-        violation = rule(out)
-        if violation is not None:
-            raise SesValidationError(client_path(path, sh, violation.where), violation.problem)
-    return out
-
-
-def _query_value(value: Any, sh: Shape, path: str) -> str:
-    kind = sh.kind
-    if kind == "boolean":
-        return "true" if to_wire(value, sh, path) else "false"
-    if kind == "timestamp":
-        return _iso(_aware(value, path))
-    return str(to_wire(value, sh, path))
+    return encode_value(sh, value, path)
 
 
 def _quote(value: str) -> str:
@@ -313,7 +131,7 @@ def prepared(op: Operation, body: dict[str, Any]) -> PreparedParams:
         if wire not in body:
             member = input_shape.lookup(wire)
             raise SesValidationError(member.py if member else wire, "is required")
-    rule = _STRUCTURE_RULES.get(input_shape.name)
+    rule = STRUCTURE_RULES.get(input_shape.name)
     if rule is not None:
         violation = rule(body)
         if violation is not None:
@@ -323,56 +141,161 @@ def prepared(op: Operation, body: dict[str, Any]) -> PreparedParams:
     return PreparedParams(body, EncodedInput(op.name, op.uri, [], _json_encode(body)))
 
 
+# ------------------------------------------------------------ per operation
+
+InputEncoder = Callable[[Mapping[str, Any]], EncodedInput]
+_inputs: dict[str, InputEncoder] = {}
+
+
 def encode_input(op: Operation, params: Mapping[str, Any]) -> EncodedInput:
     """Validate ``params`` (wire name -> value) and encode them; no I/O, no endpoint."""
     if type(params) is PreparedParams and params.encoded.operation == op.name:
         return params.encoded
-    path = op.uri
-    query: list[tuple[str, str]] = []
-    body: dict[str, Any] = {}
-    has_body_members = False
-    if op.input is not None:
-        input_shape = shape(op.input)
-        # Like the AWS SDKs, send "{}" whenever the input has body members at all.
-        has_body_members = any(m.location is None for m in input_shape.members)
-        for m in input_shape.members:
-            value = params.get(m.wire)
-            if value is None:
-                if m.wire in input_shape.required:
-                    raise SesValidationError(m.py, "is required")
-                continue
-            member_shape = shape(m.shape)
-            if m.location == "uri":
-                text = _query_value(value, member_shape, m.py)
-                if text == "":
-                    raise SesValidationError(m.py, "must not be empty (it is part of the URL)")
-                path = path.replace("{" + (m.location_name or m.wire) + "}", _quote(text))
-            elif m.location == "querystring":
-                name = m.location_name or m.wire
-                if member_shape.kind == "list":
-                    to_wire(value, member_shape, m.py)  # checks the list itself
-                    item = shape(member_shape.member or "")
-                    query.extend(
-                        (name, _query_value(v, item, f"{m.py}[{i}]")) for i, v in enumerate(value)
-                    )
-                else:
-                    query.append((name, _query_value(value, member_shape, m.py)))
-            else:
-                body[m.wire] = to_wire(value, member_shape, m.py)
-        unknown = set(params) - {m.wire for m in input_shape.members}
-        if unknown:
-            raise SesValidationError(", ".join(sorted(unknown)), f"not a member of {op.input}")
-        rule = _STRUCTURE_RULES.get(input_shape.name)
-        if rule is not None:
-            violation = rule(body)
-            if violation is not None:
-                raise SesValidationError(
-                    client_path("", input_shape, violation.where), violation.problem
-                )
-    payload = _json_encode(body) if body or has_body_members else None
-    return EncodedInput(op.name, path, query, payload)
+    encode = _inputs.get(op.name)
+    if encode is None:
+        encode = _inputs[op.name] = _compile_input(op)
+    return encode(params)
 
 
 def build_request(op: Operation, params: Mapping[str, Any], endpoint: str) -> HttpRequest:
     """Validate ``params`` (wire name -> value) and build the unsigned request."""
     return encode_input(op, params).request(op.method, endpoint)
+
+
+def _member_value(enc: Encoder, value: Any, path: str) -> Any:
+    try:
+        return enc(value)
+    except Invalid as exc:
+        raise SesValidationError(join(path, exc.where), exc.problem) from None
+
+
+def _text_encoder(sh: Shape) -> Callable[[Any, str], str]:
+    """``(value, path) -> text`` for a path label or query value of shape ``sh``."""
+    enc = encoder(sh.name)
+    kind = sh.kind
+    if kind == "boolean":
+        return lambda value, path: "true" if _member_value(enc, value, path) else "false"
+    if kind == "timestamp":
+
+        def timestamp(value: Any, path: str) -> str:
+            return iso_timestamp(_member_value(as_utc, value, path))
+
+        return timestamp
+    return lambda value, path: str(_member_value(enc, value, path))
+
+
+def _compile_input(op: Operation) -> InputEncoder:
+    """The encoder of one operation's input: members in model order, each to its place."""
+    name, uri = op.name, op.uri
+    if op.input is None:
+        return lambda params: EncodedInput(name, uri, [], None)
+    input_shape = shape(op.input)
+    required = input_shape.required
+    wires = frozenset(m.wire for m in input_shape.members)
+    rule = STRUCTURE_RULES.get(input_shape.name)
+    # Like the AWS SDKs, send "{}" whenever the input has body members at all.
+    has_body_members = any(m.location is None for m in input_shape.members)
+    body_members = tuple(
+        (m.wire, m.py, encoder(m.shape), m.wire in required)
+        for m in input_shape.members
+        if m.location is None
+    )
+    if all(m.location is None for m in input_shape.members):
+        return _body_only(name, uri, body_members, wires, rule, input_shape, has_body_members)
+
+    # (wire, py, location, label or query name, encoders, required), in model order.
+    plan: list[tuple[str, str, str | None, str, Any, bool]] = []
+    for m in input_shape.members:
+        member_shape = shape(m.shape)
+        where = m.location_name or m.wire
+        if m.location == "uri":
+            plan.append((m.wire, m.py, "uri", "{" + where + "}", _text_encoder(member_shape),
+                         m.wire in required))  # fmt: skip
+        elif m.location == "querystring" and member_shape.kind == "list":
+            item = _text_encoder(shape(member_shape.member or ""))
+            plan.append((m.wire, m.py, "query-list", where, (encoder(m.shape), item),
+                         m.wire in required))  # fmt: skip
+        elif m.location == "querystring":
+            plan.append((m.wire, m.py, "query", where, _text_encoder(member_shape),
+                         m.wire in required))  # fmt: skip
+        else:
+            plan.append((m.wire, m.py, None, m.wire, encoder(m.shape), m.wire in required))
+
+    def encode_bound(params: Mapping[str, Any]) -> EncodedInput:
+        path = uri
+        query: list[tuple[str, str]] = []
+        body: dict[str, Any] = {}
+        for wire, py, location, where, enc, needed in plan:
+            value = params.get(wire)
+            if value is None:
+                if needed:
+                    raise SesValidationError(py, "is required")
+                continue
+            if location is None:
+                body[wire] = _member_value(enc, value, py)
+            elif location == "uri":
+                text = enc(value, py)
+                if text == "":
+                    raise SesValidationError(py, "must not be empty (it is part of the URL)")
+                path = path.replace(where, _quote(text))
+            elif location == "query":
+                query.append((where, enc(value, py)))
+            else:
+                list_enc, item = enc
+                _member_value(list_enc, value, py)  # checks the list itself
+                query.extend((where, item(v, f"{py}[{i}]")) for i, v in enumerate(value))
+        _finish(params, wires, rule, input_shape, body)
+        payload = _json_encode(body) if body or has_body_members else None
+        return EncodedInput(name, path, query, payload)
+
+    return encode_bound
+
+
+def _body_only(
+    name: str,
+    uri: str,
+    members: tuple[tuple[str, str, Encoder, bool], ...],
+    wires: frozenset[str],
+    rule: Any,
+    input_shape: Shape,
+    has_body_members: bool,
+) -> InputEncoder:
+    """The encoder of an input whose members all go in the JSON body (SendEmail...)."""
+
+    def encode_body(params: Mapping[str, Any]) -> EncodedInput:
+        body: dict[str, Any] = {}
+        get = params.get
+        for wire, py, enc, needed in members:
+            value = get(wire)
+            if value is None:
+                if needed:
+                    raise SesValidationError(py, "is required")
+                continue
+            try:
+                body[wire] = enc(value)
+            except Invalid as exc:
+                raise SesValidationError(join(py, exc.where), exc.problem) from None
+        _finish(params, wires, rule, input_shape, body)
+        payload = _json_encode(body) if body or has_body_members else None
+        return EncodedInput(name, uri, [], payload)
+
+    return encode_body
+
+
+def _finish(
+    params: Mapping[str, Any],
+    wires: frozenset[str],
+    rule: Any,
+    input_shape: Shape,
+    body: dict[str, Any],
+) -> None:
+    """The checks after every member: unknown names, then the input's own rule."""
+    if not wires.issuperset(params):
+        unknown = set(params) - wires
+        raise SesValidationError(", ".join(sorted(unknown)), f"not a member of {input_shape.name}")
+    if rule is not None:
+        violation = rule(body)
+        if violation is not None:
+            raise SesValidationError(
+                client_path("", input_shape, violation.where), violation.problem
+            )
