@@ -184,6 +184,12 @@ class ClientCore:
         (see :class:`aws_ses.auth.CredentialCache`)."""
         return self._credentials.get()
 
+    def ready_credentials(self) -> Credentials | None:
+        """The cached credentials when they never expire (no refresh can be due,
+        so no I/O), else None: the plan then asks the driver for them."""
+        creds = self._credentials.current
+        return creds if creds is not None and creds.expiration is None else None
+
     async def acredentials(self) -> Credentials:
         """The same without blocking the event loop while loading."""
         return await self._credentials.aget()

@@ -12,7 +12,7 @@ both clients.
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -21,7 +21,7 @@ from aws_ses._http import HttpRequest, HttpResponse, Timeout
 from aws_ses._metadata import ResponseMetadata
 from aws_ses._parse import parse_response, request_id_of
 from aws_ses.errors import SesError, SesTimeoutError
-from aws_ses.observability.observer import CallObserver
+from aws_ses.observability.observer import CallObserver, QuietObserver, observe
 from aws_ses.resilience.classify import SEND_OPERATIONS, Kind, classify, counts_against_breaker
 from aws_ses.resilience.retry import NO_RETRY_REFUND
 
@@ -94,7 +94,7 @@ Plan = Generator[Step, Any, Any]
 def call_plan(core: ClientCore, name: str, params: dict[str, Any]) -> Plan:
     """The plan for one call of operation ``name`` (snake_case) with wire-named params."""
     op, base, endpoint = core.build(name, params)  # raises before any I/O on bad input
-    observer = CallObserver(name, core.region, core.host, params, core.config)
+    observer = observe(name, core.region, core.host, params, core.config)
     try:
         result = yield from _call(core, name, params, op, base, endpoint, observer)
     except BaseException as exc:  # the span and log record say how it ended
@@ -111,19 +111,18 @@ def _call(
     op: Operation,
     base: HttpRequest,
     endpoint: ResolvedEndpoint,
-    observer: CallObserver,
+    observer: CallObserver | QuietObserver,
 ) -> Plan:
     config = core.config
     policy = core.retry
     runtime = core.runtime
     breaker = core.breaker
-    is_send = name in SEND_OPERATIONS
     max_attempts = policy.max_attempts
     deadline = config.deadline
     started = runtime.monotonic() if deadline is not None else 0.0
     if config.rate_limit is not None and config.rate_limit is not False:
         yield from _take_rate(core, name, params, observer)
-    base.headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
+    base.headers["amz-sdk-invocation-id"] = _invocation_id()
     maybe_sent = False  # across attempts: may any of them have reached SES?
     attempt = last_cost = 0
     while True:
@@ -147,10 +146,11 @@ def _call(
                 yield Sleep(wait)
         # Each attempt is its own request, signed afresh (a retry must not
         # reuse a stale date or signature).
-        headers = dict(base.headers)
+        headers = base.headers.copy()
         headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
         request = HttpRequest(base.method, base.url, headers, base.body)
-        credentials: Credentials = yield NEED_CREDENTIALS
+        # Credentials that never expire need no trip through the driver.
+        credentials: Credentials = core.ready_credentials() or (yield NEED_CREDENTIALS)
         core.sign(request, credentials, endpoint)
         request_view = observer.attempt(attempt, request)
         if request_view is not None:
@@ -182,7 +182,7 @@ def _call(
             breaker.record(counts_against_breaker(error))
         if adaptive is not None:
             adaptive.update(throttled=kind is Kind.THROTTLE)
-        ambiguous = is_send and maybe_sent
+        ambiguous = maybe_sent and name in SEND_OPERATIONS
         error.maybe_sent = maybe_sent
         error.attempts = attempt
         error.retryable = kind is not Kind.FATAL and not ambiguous
@@ -202,8 +202,18 @@ def _call(
         yield Sleep(delay)
 
 
+# The version nibble and the variant's two bits of a random (version 4) UUID.
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def _invocation_id() -> str:
+    """A random UUID (RFC 9562 version 4) as text, as ``str(uuid.uuid4())`` gives it."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
 def _take_rate(
-    core: ClientCore, name: str, params: dict[str, Any], observer: CallObserver
+    core: ClientCore, name: str, params: dict[str, Any], observer: CallObserver | QuietObserver
 ) -> Generator[Step, Any, None]:
     """Wait this send's share of the recipients-per-second rate."""
     from aws_ses.resilience.ratelimit import limiter_for, recipient_weight

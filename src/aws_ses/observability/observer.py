@@ -1,11 +1,13 @@
 """One call's observer: its span, its log records, and its hook views.
 
-The call pipeline creates a :class:`CallObserver` per operation call and
+The call pipeline asks :func:`observe` for an observer per operation call and
 tells it what happens (attempt, retry, rate-limit wait, response, success or
 failure); the observer turns that into the OpenTelemetry span
 ``SESv2.<Operation>``, the structured log records and, when hooks are
 configured, the redacted views they are called with. It never raises on its
 own account and never sees a value it could leak without redacting first.
+When nobody watches (no tracer provider, DEBUG off, no hooks), a call gets
+the shared :class:`QuietObserver` instead, which costs nothing per call.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from aws_ses._http import HttpRequest
     from aws_ses.config import SesConfig
 
-__all__ = ["CallObserver"]
+__all__ = ["CallObserver", "QuietObserver", "observe"]
 
 _SENDS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
 
@@ -40,6 +42,74 @@ def _ses_name(operation: str) -> tuple[str, str]:
         return op.name, op.py_name
     except KeyError:
         return operation, operation
+
+
+def _watched(config: SesConfig) -> bool:
+    """Whether anyone would see a call: DEBUG call logs, hooks, or a tracer provider."""
+    return (
+        logs.call_log.isEnabledFor(logging.DEBUG)
+        or (bool(config.hooks) and (has_hooks(config, "request") or has_hooks(config, "response")))
+        or otel.tracing_active()
+    )
+
+
+def observe(
+    operation: str,
+    region: str,
+    endpoint_host: str,
+    params: Mapping[str, Any],
+    config: SesConfig,
+) -> CallObserver | QuietObserver:
+    """The observer of one call: a :class:`CallObserver` when anyone watches,
+    otherwise the operation's shared :class:`QuietObserver`, which only logs
+    retries (what an unwatched ``CallObserver`` would do, without its bookkeeping)."""
+    if _watched(config):
+        return CallObserver(operation, region, endpoint_host, params, config)
+    quiet = _quiet.get(operation)
+    if quiet is None:
+        quiet = _quiet[operation] = QuietObserver(_ses_name(operation)[0])
+    return quiet
+
+
+class QuietObserver:
+    """The observer of calls nobody watches: no span, no call record, no hook
+    views. Holds no per-call state, so one is shared by every call of an operation."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def attempt(self, n: int, request: HttpRequest) -> None:
+        return None
+
+    def response(self, status: int, headers: Mapping[str, str]) -> None:
+        return None
+
+    def retry(self, attempt: int, delay: float, error: BaseException) -> None:
+        _log_retry(self.name, attempt, delay, error)
+
+    def rate_wait(self, seconds: float) -> None:
+        return None
+
+    def success(self, result: Any) -> None:
+        return None
+
+    def failure(self, error: BaseException) -> None:
+        return None
+
+
+_quiet: dict[str, QuietObserver] = {}
+
+
+def _log_retry(name: str, attempt: int, delay: float, error: BaseException) -> None:
+    logs.log_retry(
+        operation=name,
+        attempt=attempt,
+        delay=delay,
+        error_code=getattr(error, "code", None) or type(error).__name__,
+        status=getattr(error, "status", None),
+    )
 
 
 class CallObserver:
@@ -88,12 +158,7 @@ class CallObserver:
         self._request_view: RequestView | None = None
         # Nobody watching (no tracer provider, DEBUG off, no hooks): the
         # common case costs a few checks and nothing else.
-        self._watched = (
-            logs.call_log.isEnabledFor(logging.DEBUG)
-            or has_hooks(config, "request")
-            or has_hooks(config, "response")
-            or otel.tracing_active()
-        )
+        self._watched = _watched(config)
         self._span = None
         self.destination_count = None
         if not self._watched:
@@ -142,16 +207,13 @@ class CallObserver:
 
     def retry(self, attempt: int, delay: float, error: BaseException) -> None:
         """Attempt ``attempt`` failed with ``error``; the next goes after ``delay`` seconds."""
-        code = getattr(error, "code", None) or type(error).__name__
-        status = getattr(error, "status", None)
         if self._span is not None:
+            code = getattr(error, "code", None) or type(error).__name__
             self._span.event(
                 "retry",
                 {"ses.attempt": attempt, "ses.retry_delay_s": delay, "error.type": code},
             )
-        logs.log_retry(
-            operation=self.name, attempt=attempt, delay=delay, error_code=code, status=status
-        )
+        _log_retry(self.name, attempt, delay, error)
 
     def rate_wait(self, seconds: float) -> None:
         """The rate limiter held the call for ``seconds``."""
