@@ -20,24 +20,15 @@ import asyncio
 import contextlib
 import os
 import socket
+from collections import deque
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
 from ..errors import SesTimeoutError, SesTransportError
-from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
-from ._proxy import (
-    Proxy,
-    ProxyChooser,
-    Target,
-    check_verify,
-    split_url,
-)
-from .http11_transport import idle_socket_usable
-
-if TYPE_CHECKING:
-    import ssl
+from ._http11 import Incomplete, ProtocolError, ResponseParser
+from ._http11_base import Http11Base, describe, idle_socket_usable, translate, tunnel_head
+from ._proxy import Proxy, Target, split_url
 
 __all__ = ["AsyncHttp11Transport"]
 
@@ -46,13 +37,14 @@ class _Connection(asyncio.Protocol):
     """One keep-alive connection; at most one request on it at a time."""
 
     __slots__ = (
-        "_deadline", "_loop", "_parser", "_timer", "_waiter", "closed", "read_timeout",
+        "_deadline", "_loop", "_parser", "_sock", "_timer", "_waiter", "closed", "read_timeout",
         "transport",
     )  # fmt: skip
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.transport: asyncio.Transport | None = None
+        self._sock: socket.socket | None = None
         self._parser: ResponseParser | None = None
         self._waiter: asyncio.Future[ResponseParser] | None = None
         # The read timeout: a deadline moved by each request and each arrival,
@@ -69,6 +61,7 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self._sock = transport.get_extra_info("socket")
 
     def data_received(self, data: bytes) -> None:
         parser = self._parser
@@ -140,14 +133,18 @@ class _Connection(asyncio.Protocol):
         else:
             waiter.set_exception(exc)
 
-    def usable(self) -> bool:
+    def open(self) -> bool:
+        """Neither side has closed it, as far as the event loop has told us."""
         transport = self.transport
-        if self.closed or transport is None or transport.is_closing():
+        return not self.closed and transport is not None and not transport.is_closing()
+
+    def usable(self) -> bool:
+        """Fit to carry the next request (checked when it leaves the pool)."""
+        if not self.open():
             return False
-        # The server may have hung up while the loop was not running (between
-        # two asyncio.run() calls, or while it was blocked): the loop has not
-        # told us yet, but the socket shows it.
-        sock = transport.get_extra_info("socket")
+        # The server may have hung up while the loop was busy or blocked: the
+        # loop has not told us yet, but the socket shows it.
+        sock = self._sock
         try:
             return sock is None or idle_socket_usable(sock)
         except (OSError, ValueError):
@@ -162,10 +159,48 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
 
 
-_PoolKey = tuple[str, str, int, Proxy | None]
+class _Slots:
+    """At most ``limit`` requests in flight; the others wait their turn, in order.
+
+    A counter while there is room, so the common case costs no coroutine (an
+    ``asyncio.Semaphore`` costs three per request); a freed slot goes straight
+    to the longest waiter.
+    """
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def take(self) -> bool:
+        """Take a free slot now; False when the caller must :meth:`wait` for one."""
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return True
+        return False
+
+    async def wait(self, loop: asyncio.AbstractEventLoop) -> None:
+        turn: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed a slot, then cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            turn = waiters.popleft()
+            if not turn.done():  # not cancelled while it waited
+                turn.set_result(None)
+                return
+        self._free += 1
 
 
-class AsyncHttp11Transport:
+class AsyncHttp11Transport(Http11Base[_Connection]):
     """An :class:`~aws_ses.transport.AsyncTransport` on pooled keep-alive connections.
 
     At most ``max_pool_connections`` requests are in flight at once (more
@@ -185,26 +220,14 @@ class AsyncHttp11Transport:
         proxy: str | None = None,
         trust_env: bool = True,
     ) -> None:
-        if max_pool_connections < 1:
-            raise ValueError("max_pool_connections must be at least 1")
-        check_verify(verify)
-        # An invalid proxy URL fails here, not at the first request.
-        self._proxies = ProxyChooser(proxy=proxy, trust_env=trust_env)
-        self._limit = max_pool_connections
-        self._verify = verify
-        self._proxy = proxy
-        self._trust_env = trust_env
-        self._ssl: ssl.SSLContext | None = None
+        super().__init__(
+            max_pool_connections=max_pool_connections,
+            verify=verify,
+            proxy=proxy,
+            trust_env=trust_env,
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pools: dict[_PoolKey, list[_Connection]] = {}
-        self._slots: asyncio.Semaphore | None = None
-
-    def _ssl_context(self) -> ssl.SSLContext:
-        if self._ssl is None:
-            from ._proxy import make_ssl_context
-
-            self._ssl = make_ssl_context(self._verify)
-        return self._ssl
+        self._slots = _Slots(max_pool_connections)
 
     def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
@@ -218,7 +241,7 @@ class AsyncHttp11Transport:
             )
         # The old loop is gone: its connections died with it.
         self._loop, self._pools = loop, {}
-        self._slots = asyncio.Semaphore(self._limit)
+        self._slots = _Slots(self._limit)
         return loop
 
     # -------------------------------------------------------------- connect
@@ -245,10 +268,10 @@ class AsyncHttp11Transport:
         except OSError as exc:
             if tls and _is_certificate_error(exc):
                 raise SesTransportError(
-                    f"TLS certificate of {where} rejected: {_text(exc)}", sent=False
+                    f"TLS certificate of {where} rejected: {describe(exc)}", sent=False
                 ) from exc
             raise SesTransportError(
-                f"could not connect to {via}{where}: {_text(exc)}", sent=False
+                f"could not connect to {via}{where}: {describe(exc)}", sent=False
             ) from exc
         except (ProtocolError, ConnectionError) as exc:
             raise SesTransportError(f"proxy failed for {where}: {exc}", sent=False) from exc
@@ -287,9 +310,7 @@ class AsyncHttp11Transport:
         if not tls:
             return conn
         try:
-            authority = f"[{target.host}]" if ":" in target.host else target.host
-            authority = f"{authority}:{target.port}"
-            head = encode_head("CONNECT", authority, authority, proxy.headers, 0)
+            head = tunnel_head(target, proxy)
             parser = await conn.request(head, 3600.0, ResponseParser(head_only=True))
             if not 200 <= parser.status < 300:
                 raise SesTransportError(
@@ -311,30 +332,19 @@ class AsyncHttp11Transport:
 
     async def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
         loop = self._bind()
-        target = split_url(request.url)
-        proxy = self._proxies.choose(target)
-        headers = request.headers
-        if proxy is not None and target.scheme == "http":
-            path = request.url.partition("#")[0]  # absolute form, read by the proxy
-            if proxy.credentials is not None:
-                headers = {**headers, **proxy.headers}
-        else:
-            path = target.target
-        host = target.host if ":" not in target.host else f"[{target.host}]"
-        if target.port != (443 if target.scheme == "https" else 80):
-            host = f"{host}:{target.port}"
+        route = self._route(request.url)
+        head = route.head(request)
         body = request.body
-        head = encode_head(request.method, path, host, headers, len(body))
         data = head + body if body else head
-
-        key = (target.scheme, target.host, target.port, proxy)
+        target = route.target
         pools = self._pools
-        idle = pools.get(key)
+        idle = pools.get(route.key)
         if idle is None:
-            idle = pools.setdefault(key, [])
+            idle = pools.setdefault(route.key, [])
         slots = self._slots
-        assert slots is not None
-        async with slots:
+        if not slots.take():
+            await slots.wait(loop)
+        try:
             conn = None
             while idle:
                 candidate = idle.pop()
@@ -343,22 +353,23 @@ class AsyncHttp11Transport:
                     break
                 candidate.close()
             if conn is None:
-                conn = await self._connect(loop, target, proxy, timeout)
+                conn = await self._connect(loop, target, route.proxy, timeout)
             parser = ResponseParser(head_only=request.method == "HEAD")
             try:
                 await conn.request(data, timeout.read, parser)
             except BaseException as exc:
                 conn.close()
                 if isinstance(exc, Exception):
-                    raise _translate(exc, target, timeout) from exc
+                    # Everything here happened after the request was handed over.
+                    raise translate(exc, target, timeout, sent=True) from exc
                 raise
-            if parser.reusable and conn.usable() and self._pools is pools:
-                if len(idle) < self._limit:
-                    idle.append(conn)
-                else:
-                    conn.close()
+            # Idle sockets are checked again when they leave the pool.
+            if parser.reusable and conn.open() and self._pools is pools and len(idle) < self._limit:
+                idle.append(conn)
             else:
                 conn.close()
+        finally:
+            slots.release()
         return HttpResponse(parser.status, parser.headers, parser.body)
 
     async def aclose(self) -> None:
@@ -378,9 +389,6 @@ class AsyncHttp11Transport:
     ) -> None:
         await self.aclose()
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(max_pool_connections={self._limit})"
-
 
 def _nodelay(conn: _Connection) -> None:
     # asyncio sets TCP_NODELAY itself on Python 3.11+ for TCP; keep it explicit.
@@ -396,28 +404,3 @@ def _is_certificate_error(exc: BaseException) -> bool:
     import ssl
 
     return isinstance(exc, ssl.SSLCertVerificationError)
-
-
-def _text(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        message = getattr(exc, "verify_message", None) or exc.strerror
-        return str(message) if message else (str(exc) or type(exc).__name__)
-    return str(exc) or type(exc).__name__
-
-
-def _translate(exc: Exception, target: Target, timeout: Timeout) -> SesTransportError:
-    # Everything here happened after the request was handed over: sent=True.
-    where = target.origin
-    if isinstance(exc, SesTransportError):
-        return exc
-    if isinstance(exc, TimeoutError):
-        return SesTimeoutError(
-            f"timed out waiting for {where} (read timeout {timeout.read} s)", sent=True
-        )
-    if isinstance(exc, Incomplete):
-        return SesTransportError(f"{where}: {exc}", sent=True)
-    if isinstance(exc, ProtocolError):
-        return SesTransportError(f"invalid response from {where}: {exc}", sent=True)
-    if isinstance(exc, OSError):
-        return SesTransportError(f"connection to {where} broke: {_text(exc)}", sent=True)
-    return SesTransportError(f"request to {where} failed: {type(exc).__name__}", sent=True)

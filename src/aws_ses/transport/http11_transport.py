@@ -21,47 +21,26 @@ import os
 import socket
 import struct
 import sys
-import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
 from ..errors import SesTimeoutError, SesTransportError
-from ._http11 import Incomplete, ProtocolError, ResponseParser, encode_head
-from ._proxy import (
-    Proxy,
-    ProxyChooser,
-    Target,
-    check_verify,
-    split_url,
+from ._http11 import ProtocolError, ResponseParser
+from ._http11_base import (
+    Http11Base,
+    PoolKey,
+    describe,
+    idle_socket_usable,
+    translate,
+    tunnel_head,
 )
+from ._proxy import Proxy, Target, split_url
 
-if TYPE_CHECKING:
-    import ssl
-
-__all__ = ["Http11Transport", "idle_socket_usable"]
+__all__ = ["Http11Transport"]
 
 _RECV = 65536
 _LARGE_BODY = 64 * 1024  # above this, head and body are written separately
-
-try:
-    from select import POLLERR, POLLHUP, POLLIN, POLLNVAL, poll
-
-    def idle_socket_usable(sock: Any) -> bool:
-        """Whether an idle keep-alive socket is still good: it has nothing to read."""
-        p = poll()
-        p.register(sock, POLLIN | POLLERR | POLLHUP | POLLNVAL)
-        return not p.poll(0)
-
-except ImportError:  # Windows: no poll(); select() has no descriptor limit there
-    from select import select
-
-    def idle_socket_usable(sock: Any) -> bool:
-        """Whether an idle keep-alive socket is still good: it has nothing to read."""
-        readable, _, errored = select([sock], [], [sock], 0)
-        return not readable and not errored
-
 
 if sys.platform == "win32":
 
@@ -125,10 +104,7 @@ class _Connection:
             self.sock.close()
 
 
-_PoolKey = tuple[str, str, int, Proxy | None]
-
-
-class Http11Transport:
+class Http11Transport(Http11Base[_Connection]):
     """A blocking :class:`~aws_ses.transport.Transport` on pooled keep-alive sockets.
 
     ``max_pool_connections`` is how many idle connections are kept per host
@@ -152,34 +128,17 @@ class Http11Transport:
         proxy: str | None = None,
         trust_env: bool = True,
     ) -> None:
-        if max_pool_connections < 1:
-            raise ValueError("max_pool_connections must be at least 1")
-        check_verify(verify)
-        # An invalid proxy URL fails here, not at the first request.
-        self._proxies = ProxyChooser(proxy=proxy, trust_env=trust_env)
-        self._max_idle = max_pool_connections
-        self._verify = verify
-        self._proxy = proxy
-        self._trust_env = trust_env
-        self._ssl: ssl.SSLContext | None = None
-        self._lock = threading.Lock()
-        self._pools: dict[_PoolKey, list[_Connection]] = {}
+        super().__init__(
+            max_pool_connections=max_pool_connections,
+            verify=verify,
+            proxy=proxy,
+            trust_env=trust_env,
+        )
         self._pid = os.getpid()
 
     # ----------------------------------------------------------------- pool
 
-    def _ssl_context(self) -> ssl.SSLContext:
-        ctx = self._ssl
-        if ctx is None:
-            from ._proxy import make_ssl_context
-
-            with self._lock:
-                ctx = self._ssl
-                if ctx is None:
-                    ctx = self._ssl = make_ssl_context(self._verify)
-        return ctx
-
-    def _idle(self, key: _PoolKey) -> list[_Connection]:
+    def _idle(self, key: PoolKey) -> list[_Connection]:
         if self._pid != os.getpid():
             # A forked child: the sockets belong to the parent's conversations.
             self._pools, self._pid = {}, os.getpid()
@@ -265,9 +224,7 @@ class Http11Transport:
             ) from exc
 
     def _tunnel(self, sock: socket.socket, target: Target, proxy: Proxy, timeout: Timeout) -> None:
-        authority = f"[{target.host}]" if ":" in target.host else target.host
-        authority = f"{authority}:{target.port}"
-        head = encode_head("CONNECT", authority, authority, proxy.headers, 0)
+        head = tunnel_head(target, proxy)
         parser = ResponseParser(head_only=True)
         where = target.origin
         try:
@@ -278,7 +235,8 @@ class Http11Transport:
                 f"timed out opening a tunnel through the proxy to {where}", sent=False
             ) from exc
         except (OSError, ProtocolError) as exc:
-            raise SesTransportError(f"proxy failed for {where}: {_text(exc)}", sent=False) from exc
+            reason = describe(exc)
+            raise SesTransportError(f"proxy failed for {where}: {reason}", sent=False) from exc
         if not 200 <= parser.status < 300:
             raise SesTransportError(
                 f"proxy refused the tunnel to {where} (HTTP {parser.status})", sent=False
@@ -287,25 +245,12 @@ class Http11Transport:
     # ----------------------------------------------------------------- send
 
     def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
-        target = split_url(request.url)
-        proxy = self._proxies.choose(target)
-        headers = request.headers
-        if proxy is not None and target.scheme == "http":
-            # No tunnel: the proxy reads the request, in absolute form.
-            path = request.url.partition("#")[0]
-            if proxy.credentials is not None:
-                headers = {**headers, **proxy.headers}
-        else:
-            path = target.target
-        host = target.host if ":" not in target.host else f"[{target.host}]"
-        if target.port != (443 if target.scheme == "https" else 80):
-            host = f"{host}:{target.port}"
+        route = self._route(request.url)
         body = request.body
-        head = encode_head(request.method, path, host, headers, len(body))
-
-        key = (target.scheme, target.host, target.port, proxy)
+        head = route.head(request)
+        target, key = route.target, route.key
         idle = self._idle(key)
-        conn = self._checkout(idle) or self._connect(target, proxy, timeout)
+        conn = self._checkout(idle) or self._connect(target, route.proxy, timeout)
         sock = conn.sock
         parser = ResponseParser(head_only=request.method == "HEAD")
         sent = False
@@ -322,9 +267,9 @@ class Http11Transport:
         except BaseException as exc:
             conn.close()
             if isinstance(exc, Exception):
-                raise _translate(exc, target, timeout, sent=sent) from exc
+                raise translate(exc, target, timeout, sent=sent) from exc
             raise
-        if parser.reusable and self._pools.get(key) is idle and len(idle) < self._max_idle:
+        if parser.reusable and self._pools.get(key) is idle and len(idle) < self._limit:
             idle.append(conn)
         else:
             conn.close()
@@ -348,9 +293,6 @@ class Http11Transport:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(max_pool_connections={self._max_idle})"
-
 
 def _read_response(sock: socket.socket, parser: ResponseParser) -> None:
     recv, feed = sock.recv, parser.feed
@@ -361,26 +303,3 @@ def _read_response(sock: socket.socket, parser: ResponseParser) -> None:
             return
         if feed(data):
             return
-
-
-def _text(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc) or type(exc).__name__
-    return str(exc) or type(exc).__name__
-
-
-def _translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) -> Exception:
-    where = target.origin
-    if isinstance(exc, SesTransportError):
-        return exc
-    if isinstance(exc, TimeoutError | BlockingIOError):  # see set_read_timeout
-        return SesTimeoutError(
-            f"timed out waiting for {where} (read timeout {timeout.read} s)", sent=sent
-        )
-    if isinstance(exc, Incomplete):
-        return SesTransportError(f"{where}: {exc}", sent=sent)
-    if isinstance(exc, ProtocolError):
-        return SesTransportError(f"invalid response from {where}: {exc}", sent=sent)
-    if isinstance(exc, OSError):
-        return SesTransportError(f"connection to {where} broke: {_text(exc)}", sent=sent)
-    return SesTransportError(f"request to {where} failed: {type(exc).__name__}", sent=sent)
