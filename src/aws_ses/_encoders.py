@@ -21,7 +21,6 @@ import calendar
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -102,15 +101,6 @@ def _rule_where(sh: Shape, where: tuple[str | int, ...]) -> str:
     return "." + path if path and not path.startswith("[") else path
 
 
-@lru_cache(maxsize=4096)
-def _address(value: str) -> tuple[str, str | None]:
-    """(normalised address, problem); cached, and imported on the first address only
-    (email-validator's tables are not loaded before an address is checked)."""
-    from aws_ses.addresses import address_problem
-
-    return address_problem(value)
-
-
 def as_utc(value: Any) -> datetime:
     """A datetime, naive taken as UTC (as the AWS SDKs do); raises Invalid otherwise."""
     if not isinstance(value, datetime):
@@ -178,6 +168,11 @@ def _string(sh: Shape) -> Encoder:
     allowed = ", ".join(sorted(enum)) if enum is not None else ""
     rule = _STRING_RULES.get(name)
     is_address = name == "EmailAddress"
+    if is_address:
+        # Imported when the first encoder that checks addresses is compiled (at
+        # the first call that carries one); it loads email-validator only for
+        # an address its own fast check cannot settle. It caches its answers.
+        from aws_ses.addresses import address_problem
     json_object = name == "EmailTemplateData"  # a dict is sent as the JSON text it encodes
     source = sh.pattern
     pattern = re.compile(source).fullmatch if source is not None else None
@@ -210,7 +205,7 @@ def _string(sh: Shape) -> Encoder:
         if hi is not None and len(text) > hi:
             raise Invalid("", f"must be at most {hi} characters long")
         if is_address:
-            normalized, problem = _address(text)
+            normalized, problem = address_problem(text)
             if problem is not None:
                 raise Invalid("", problem)
             return normalized

@@ -120,6 +120,8 @@ class BulkEntry:
         if isinstance(value, BulkEntry):
             return value
         if isinstance(value, str):
+            if cls is BulkEntry:  # the common case of a big send: built without __init__
+                return _entry_of_address(value)
             return cls(to=[value])
         if isinstance(value, Mapping):
             unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
@@ -130,6 +132,33 @@ class BulkEntry:
                 )
             return cls(**value)
         raise TypeError(f"a bulk entry is a BulkEntry, a mapping or an address, not {value!r}")
+
+
+def _slot_setter(cls: type, fields: tuple[str, ...]) -> Callable[..., Any]:
+    """Build an instance of the frozen, slotted dataclass ``cls`` from ``fields``
+    in order, writing the slots directly. A frozen ``__init__`` goes through
+    ``object.__setattr__`` once per field (and ``__post_init__``); a bulk send
+    of a million entries makes two records per entry, so that is worth skipping.
+    The caller passes values already in their final form."""
+    setters = tuple(getattr(cls, name).__set__ for name in fields)
+    new = object.__new__
+
+    def build(*values: Any) -> Any:
+        record: Any = new(cls)
+        for set_slot, value in zip(setters, values, strict=True):
+            set_slot(record, value)
+        return record
+
+    return build
+
+
+_new_entry = _slot_setter(BulkEntry, ("to", "cc", "bcc", "template_data", "tags", "headers"))
+
+
+def _entry_of_address(address: str) -> BulkEntry:
+    """``BulkEntry(to=[address])``."""
+    entry: BulkEntry = _new_entry([address], [], [], None, None, None)
+    return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +186,24 @@ class BulkEntryResult:
         return self.status == SUCCESS
 
 
-def plan_chunks(items: Sequence[T], size: int = MAX_BULK_ENTRIES) -> list[list[T]]:
-    """Split ``items`` into consecutive calls of at most ``size`` (1 to 50), in order."""
+# BulkEntryResult(index, entry, status, message_id, error, message, transient, attempts=1)
+_new_result = _slot_setter(
+    BulkEntryResult,
+    ("index", "entry", "status", "message_id", "error", "message", "transient", "attempts"),
+)
+
+
+def _chunk_size(size: int) -> int:
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_BULK_ENTRIES:
         raise SesValidationError(
             "chunk_size", f"must be an integer from 1 to {MAX_BULK_ENTRIES}, not {size!r}"
         )
+    return size
+
+
+def plan_chunks(items: Sequence[T], size: int = MAX_BULK_ENTRIES) -> list[list[T]]:
+    """Split ``items`` into consecutive calls of at most ``size`` (1 to 50), in order."""
+    size = _chunk_size(size)
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
@@ -289,18 +330,13 @@ class BulkSend:
             member = request_shape.lookup(name)
             assert member is not None
             common[name] = to_wire(value, shape(member.shape), _COMMON_NAMES.get(name, member.py))
-        entry_shape = shape("BulkEmailEntry")
         positions = self.positions or tuple(range(len(self.entries)))
         pairs = list(zip(positions, self.entries, strict=True))
-        wire = {
-            p: to_wire(
-                _prefixed(f"entries[{p}].", partial(_entry_wire, e)), entry_shape, f"entries[{p}]"
-            )
-            for p, e in pairs
-        }
+        wire = _entries_wire(pairs)
         chunks: list[_Chunk] = []
-        for group in plan_chunks(pairs, self.chunk_size):
-            body = dict(common, BulkEmailEntries=[wire[p] for p, _ in group])
+        for start in range(0, len(pairs), _chunk_size(self.chunk_size)):
+            group = pairs[start : start + self.chunk_size]
+            body = dict(common, BulkEmailEntries=wire[start : start + self.chunk_size])
             chunks.append(_Chunk([p for p, _ in group], [e for _, e in group], prepared(op, body)))
         return chunks
 
@@ -314,6 +350,20 @@ _COMMON_NAMES = {
     "DefaultEmailTags": "default_tags",
     "DefaultContent": "default_content",
 }
+
+
+def _entries_wire(pairs: list[tuple[int, BulkEntry]]) -> list[dict[str, Any]]:
+    """Every entry validated and encoded once, in order; errors name ``entries[i]``."""
+    entry_shape = shape("BulkEmailEntry")
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for position, entry in pairs:
+        try:
+            raw = _entry_wire(entry)  # its own checks: tags, headers, template data
+        except SesValidationError as exc:
+            raise SesValidationError(f"entries[{position}].{exc.field}", exc.problem) from None
+        append(to_wire(raw, entry_shape, f"entries[{position}]"))
+    return out
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -360,34 +410,24 @@ def _failure_status(exc: SesError) -> tuple[str, bool]:
 def _chunk_results(chunk: _Chunk, outcome: Any) -> list[BulkEntryResult]:
     """Per-entry results of one call, from its response or its exception."""
     pairs = zip(chunk.positions, chunk.entries, strict=True)
+    new = _new_result
     if isinstance(outcome, SesError):
         status, transient = _failure_status(outcome)
-        return [
-            BulkEntryResult(
-                p, e, status, error=outcome.code, message=outcome.message, transient=transient
-            )
-            for p, e in pairs
-        ]
+        code, message = outcome.code, outcome.message
+        return [new(p, e, status, None, code, message, transient, 1) for p, e in pairs]
     rows = list(getattr(outcome, "bulk_email_entry_results", None) or ())
     results: list[BulkEntryResult] = []
+    append = results.append
     for i, (p, e) in enumerate(pairs):
         if i >= len(rows):  # SES answers one row per entry; never guess a success
-            results.append(
-                BulkEntryResult(p, e, UNKNOWN, message="SES returned no result for this entry")
+            append(
+                new(p, e, UNKNOWN, None, None, "SES returned no result for this entry", False, 1)
             )
             continue
         row = rows[i]
         status = row.status or UNKNOWN
-        results.append(
-            BulkEntryResult(
-                p,
-                e,
-                status,
-                message_id=row.message_id,
-                error=row.error if status != SUCCESS else None,
-                transient=status in TRANSIENT_STATUSES,
-            )
-        )
+        error = row.error if status != SUCCESS else None
+        append(new(p, e, status, row.message_id, error, None, status in TRANSIENT_STATUSES, 1))
     return results
 
 
