@@ -14,7 +14,7 @@ import pytest
 from aws_ses._http import HttpRequest, Timeout
 from aws_ses.errors import SesTimeoutError, SesTransportError
 from aws_ses.transport import AsyncHttp11Transport, Http11Transport
-from aws_ses.transport._http11 import Incomplete
+from aws_ses.transport._http11 import Incomplete, ProtocolError, ResponseParser
 from aws_ses.transport._http11_base import Route, describe, translate
 from aws_ses.transport._proxy import ProxyChooser, split_url
 from aws_ses.transport.async_http11_transport import _Slots
@@ -143,3 +143,47 @@ def test_errors_after_the_request_left_say_so_and_name_no_path() -> None:
             assert type(err) is kind and err.sent is sent
             assert text in str(err) and "a%40b.com" not in str(err)
     assert describe(OSError()) == "OSError"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        REPLY,
+        b"HTTP/1.1 100 Continue\r\n\r\n" + REPLY,
+        b"HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nConnection: close\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+    ],
+)
+def test_a_reply_in_one_piece_parses_as_it_does_byte_by_byte(reply: bytes) -> None:
+    whole, pieces = ResponseParser(), ResponseParser()
+    assert whole.feed(reply)
+    done = False
+    for i in range(len(reply)):
+        assert not done, "complete before the last byte"
+        done = pieces.feed(reply[i : i + 1])
+    assert done
+    for parser in (whole, pieces):
+        assert parser.done
+    assert (whole.status, whole.headers, whole.body, whole.reusable) == (
+        pieces.status,
+        pieces.headers,
+        pieces.body,
+        pieces.reusable,
+    )
+
+
+def test_stray_bytes_after_a_reply_make_the_connection_unusable() -> None:
+    parser = ResponseParser()
+    assert parser.feed(REPLY + b"HTTP/1.1 200 OK\r\n")
+    assert parser.body == b"{}" and not parser.reusable
+
+
+def test_a_short_body_in_one_piece_waits_for_the_rest() -> None:
+    parser = ResponseParser()
+    assert not parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n{}")
+    assert parser.feed(b"{}") and parser.body == b"{}{}"
+    with pytest.raises(ProtocolError):
+        ResponseParser().feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n{}")

@@ -111,9 +111,24 @@ class ResponseParser:
         return bool(self._buf) or self._state != _HEAD or self.status != 0
 
     def feed(self, data: bytes) -> bool:
+        state = self._state
+        if state == _HEAD and not self._buf:
+            # The usual reply: head and a Content-Length body in one piece.
+            end = data.find(b"\r\n\r\n")
+            if end >= 0:
+                state = self._parse_head(data[:end])
+                if state == _LENGTH and len(data) - end - 4 == self._remaining:
+                    self.body = data[end + 4 :]
+                    self._state = _DONE
+                    return True
+                if state == _DONE and len(data) == end + 4:
+                    self._state = _DONE
+                    return True
+                data = data[end + 4 :]
+            else:
+                state = _HEAD
         buf = self._buf + data if self._buf else data
         self._buf = b""
-        state = self._state
         while True:
             if state == _HEAD:
                 end = buf.find(b"\r\n\r\n")
@@ -269,10 +284,12 @@ class ResponseParser:
         if length is None:
             self.reusable = False
             return _UNTIL_CLOSE
-        values = {v.strip() for v in length.split(",")}
-        if len(values) != 1:
-            raise ProtocolError("conflicting Content-Length values")
-        text = values.pop()
+        text = length
+        if "," in length:  # repeated: only the same value repeated is acceptable
+            values = {v.strip() for v in length.split(",")}
+            if len(values) != 1:
+                raise ProtocolError("conflicting Content-Length values")
+            text = values.pop()
         if not text.isdigit():
             raise ProtocolError(f"invalid Content-Length {text[:20]!r}")
         self._remaining = int(text)
