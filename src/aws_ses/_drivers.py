@@ -9,6 +9,7 @@ the plan's business, so these two functions are all that differs between
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aws_ses._pipeline import NEED_CREDENTIALS, Acquire, Call, Hook, Plan, Send, Sleep
@@ -68,9 +69,6 @@ async def run_async(plan: Plan, core: ClientCore, transport: AsyncTransport) -> 
     is in flight leaves its outcome unknown: a send may have gone out. Use the
     call's ``deadline`` for a time limit that reports ``maybe_sent``.
     """
-    import asyncio  # here, so the sync client never imports asyncio
-
-    sleep = core.runtime.asleep or asyncio.sleep
     value: Any = None
     error: Exception | None = None
     try:
@@ -87,13 +85,21 @@ async def run_async(plan: Plan, core: ClientCore, transport: AsyncTransport) -> 
                 elif step is NEED_CREDENTIALS:
                     value = await core.acredentials()
                 elif kind is Sleep:
-                    await sleep(step.seconds)  # type: ignore[union-attr]
+                    await _asleep(core)(step.seconds)  # type: ignore[union-attr]
                 else:
                     value = await _other_async(step, core, transport)
             except Exception as exc:
                 error = exc
     finally:
         plan.close()
+
+
+def _asleep(core: ClientCore) -> Callable[[float], Awaitable[None]]:
+    if core.runtime.asleep is not None:
+        return core.runtime.asleep
+    import asyncio  # here, so the sync client never imports asyncio
+
+    return asyncio.sleep
 
 
 async def _other_async(step: Any, core: ClientCore, transport: AsyncTransport) -> Any:
