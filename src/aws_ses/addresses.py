@@ -248,6 +248,12 @@ def address_problem(value: str) -> tuple[str, str | None]:
 
     The serializer and the local server call this for every address member.
     """
+    # A bare, plainly valid address (the usual one; every entry of a bulk
+    # send) is what normalize_address would return for it: the fast check
+    # admits no spaces, angle brackets, CR/LF or non-ASCII characters.
+    simple = _simple(value) if isinstance(value, str) else None
+    if simple is not None:
+        return simple, None
     try:
         return normalize_address(value, field="address"), None
     except SesValidationError as exc:

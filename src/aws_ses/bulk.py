@@ -134,30 +134,28 @@ class BulkEntry:
         raise TypeError(f"a bulk entry is a BulkEntry, a mapping or an address, not {value!r}")
 
 
-def _slot_setter(cls: type, fields: tuple[str, ...]) -> Callable[..., Any]:
-    """Build an instance of the frozen, slotted dataclass ``cls`` from ``fields``
-    in order, writing the slots directly. A frozen ``__init__`` goes through
-    ``object.__setattr__`` once per field (and ``__post_init__``); a bulk send
-    of a million entries makes two records per entry, so that is worth skipping.
-    The caller passes values already in their final form."""
-    setters = tuple(getattr(cls, name).__set__ for name in fields)
-    new = object.__new__
-
-    def build(*values: Any) -> Any:
-        record: Any = new(cls)
-        for set_slot, value in zip(setters, values, strict=True):
-            set_slot(record, value)
-        return record
-
-    return build
-
-
-_new_entry = _slot_setter(BulkEntry, ("to", "cc", "bcc", "template_data", "tags", "headers"))
+# Bulk sends make two frozen, slotted dataclass records per entry. Their
+# ``__init__`` sets every field through ``object.__setattr__`` (and BulkEntry's
+# runs ``__post_init__``), which cost more than the calls themselves for a
+# big send; the hot paths below write the slots directly instead, with values
+# already in their final form. tests/test_bulk_fast_paths.py checks that the
+# records equal those the constructors build, field for field.
+_new = object.__new__
+_set_to, _set_cc, _set_bcc, _set_data, _set_tags, _set_headers = (
+    getattr(BulkEntry, name).__set__
+    for name in ("to", "cc", "bcc", "template_data", "tags", "headers")
+)
 
 
 def _entry_of_address(address: str) -> BulkEntry:
     """``BulkEntry(to=[address])``."""
-    entry: BulkEntry = _new_entry([address], [], [], None, None, None)
+    entry: BulkEntry = _new(BulkEntry)
+    _set_to(entry, [address])
+    _set_cc(entry, [])
+    _set_bcc(entry, [])
+    _set_data(entry, None)
+    _set_tags(entry, None)
+    _set_headers(entry, None)
     return entry
 
 
@@ -186,11 +184,36 @@ class BulkEntryResult:
         return self.status == SUCCESS
 
 
-# BulkEntryResult(index, entry, status, message_id, error, message, transient, attempts=1)
-_new_result = _slot_setter(
-    BulkEntryResult,
-    ("index", "entry", "status", "message_id", "error", "message", "transient", "attempts"),
-)
+(
+    _set_index, _set_entry, _set_status, _set_message_id, _set_error, _set_message,
+    _set_transient, _set_attempts,
+) = (
+    getattr(BulkEntryResult, name).__set__
+    for name in ("index", "entry", "status", "message_id", "error", "message", "transient",
+                 "attempts")
+)  # fmt: skip
+
+
+def _result(
+    index: int,
+    entry: BulkEntry,
+    status: str,
+    message_id: str | None,
+    error: str | None,
+    message: str | None,
+    transient: bool,
+) -> BulkEntryResult:
+    """``BulkEntryResult(index, entry, status, message_id, error, message, transient)``."""
+    result: BulkEntryResult = _new(BulkEntryResult)
+    _set_index(result, index)
+    _set_entry(result, entry)
+    _set_status(result, status)
+    _set_message_id(result, message_id)
+    _set_error(result, error)
+    _set_message(result, message)
+    _set_transient(result, transient)
+    _set_attempts(result, 1)
+    return result
 
 
 def _chunk_size(size: int) -> int:
@@ -410,24 +433,22 @@ def _failure_status(exc: SesError) -> tuple[str, bool]:
 def _chunk_results(chunk: _Chunk, outcome: Any) -> list[BulkEntryResult]:
     """Per-entry results of one call, from its response or its exception."""
     pairs = zip(chunk.positions, chunk.entries, strict=True)
-    new = _new_result
     if isinstance(outcome, SesError):
         status, transient = _failure_status(outcome)
         code, message = outcome.code, outcome.message
-        return [new(p, e, status, None, code, message, transient, 1) for p, e in pairs]
+        return [_result(p, e, status, None, code, message, transient) for p, e in pairs]
     rows = list(getattr(outcome, "bulk_email_entry_results", None) or ())
     results: list[BulkEntryResult] = []
     append = results.append
     for i, (p, e) in enumerate(pairs):
         if i >= len(rows):  # SES answers one row per entry; never guess a success
-            append(
-                new(p, e, UNKNOWN, None, None, "SES returned no result for this entry", False, 1)
-            )
+            missing = "SES returned no result for this entry"
+            append(_result(p, e, UNKNOWN, None, None, missing, False))
             continue
         row = rows[i]
         status = row.status or UNKNOWN
         error = row.error if status != SUCCESS else None
-        append(new(p, e, status, row.message_id, error, None, status in TRANSIENT_STATUSES, 1))
+        append(_result(p, e, status, row.message_id, error, None, status in TRANSIENT_STATUSES))
     return results
 
 
