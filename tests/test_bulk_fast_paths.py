@@ -106,3 +106,27 @@ def test_chunk_results_from_a_reply_and_from_a_failure() -> None:
         r.transient and r.error == "TooManyRequestsException"
         for r in _chunk_results(chunk, throttled)
     )
+
+
+def _generic_entry(position: int, entry: BulkEntry) -> object:
+    from aws_ses._model import shape
+    from aws_ses._serialize import to_wire
+    from aws_ses.bulk import _entry_wire
+
+    try:
+        return to_wire(_entry_wire(entry), shape("BulkEmailEntry"), f"entries[{position}]")
+    except SesValidationError as exc:
+        return (exc.field, exc.problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_ADDRESSES, st.sampled_from([5, None, b"a@example.com", ["a@example.com"]])))
+def test_an_address_entry_encodes_as_the_generic_walk_does(address: object) -> None:
+    from aws_ses.bulk import _entries_wire
+
+    entry = _entry_of_address(address)  # type: ignore[arg-type]
+    try:
+        fast: object = _entries_wire([(7, entry)])[0]
+    except SesValidationError as exc:
+        fast = (exc.field, exc.problem)
+    assert fast == _generic_entry(7, entry)

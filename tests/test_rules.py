@@ -624,33 +624,46 @@ def test_builder_send_does_not_validate_twice(harness: Harness) -> None:
 def test_bulk_calls_are_built_from_entries_checked_once(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aws_ses import _serialize
+    from aws_ses import _serialize, bulk
+    from aws_ses._model import operation
     from aws_ses._serialize import PreparedParams
     from aws_ses.bulk import BulkSend
 
-    walked: list[str] = []
-    real = _serialize.to_wire
+    encoded: list[int] = []
+    real_entries = bulk._entries_wire
 
-    def counting(value: Any, sh: Any, path: str) -> Any:
-        walked.append(path)
-        return real(value, sh, path)
+    def counting_entries(pairs: list[tuple[int, Any]]) -> Any:
+        encoded.extend(p for p, _ in pairs)
+        return real_entries(pairs)
 
-    monkeypatch.setattr(_serialize, "to_wire", counting)
-    monkeypatch.setattr("aws_ses.bulk.to_wire", counting)
+    monkeypatch.setattr(bulk, "_entries_wire", counting_entries)
+    # The operation's own encoder: what a call with plain parameters runs.
+    op = operation("send_bulk_email")
+    real_input = _serialize._compile_input(op)
+    walked: list[Any] = []
 
-    request = BulkSend.create(SENDER, TEMPLATE, [f"u{i}@example.com" for i in range(120)])
+    def counting_input(params: Any) -> Any:
+        walked.append(params)
+        return real_input(params)
+
+    monkeypatch.setitem(_serialize._inputs, op.name, counting_input)
+
+    addresses = [f"u{i}@example.com" for i in range(120)]
+    request = BulkSend.create(SENDER, TEMPLATE, addresses)
     chunks = request.prepare()
     assert [len(c.entries) for c in chunks] == [50, 50, 20]
     assert all(isinstance(c.params, PreparedParams) for c in chunks)
     harness.transport.requests.clear()
-    result = harness.client.send_bulk(SENDER, TEMPLATE, [f"u{i}@example.com" for i in range(120)])
+    result = harness.client.send_bulk(SENDER, TEMPLATE, addresses)
     assert result.ok and result.calls == 3
     assert len(harness.transport.requests) == 3
-    # Each entry was walked once per prepare() (the test's own and the send's),
-    # and sending the prepared calls walked nothing again.
-    entries = [p for p in walked if re.fullmatch(r"entries\[\d+\]", p)]
-    assert len(entries) == 2 * 120 and len(set(entries)) == 120
-    assert not any(p.startswith("bulk_email_entries") for p in walked)
+    # Each entry was encoded once per prepare() (the test's own and the send's),
+    # and sending the prepared calls encoded nothing again...
+    assert sorted(encoded) == sorted([*range(120), *range(120)])
+    assert walked == []
+    # ...whereas a call with plain parameters goes through the encoder.
+    harness.client._invoke("send_bulk_email", chunks[0].params.copy())
+    assert len(walked) == 1
 
 
 # ------------------------------------------------------------------- docs

@@ -35,6 +35,7 @@ from functools import partial
 from typing import Any, Generic, TypeVar, overload
 
 from aws_ses import _rules
+from aws_ses._encoders import Invalid, encoder, join
 from aws_ses._model import operation, shape
 from aws_ses._serialize import PreparedParams, prepared, to_wire
 from aws_ses.addresses import format_address
@@ -378,9 +379,29 @@ _COMMON_NAMES = {
 def _entries_wire(pairs: list[tuple[int, BulkEntry]]) -> list[dict[str, Any]]:
     """Every entry validated and encoded once, in order; errors name ``entries[i]``."""
     entry_shape = shape("BulkEmailEntry")
+    address = encoder("EmailAddress")
     out: list[dict[str, Any]] = []
     append = out.append
     for position, entry in pairs:
+        to = entry.to
+        if (
+            len(to) == 1
+            and not entry.cc
+            and not entry.bcc
+            and entry.template_data is None
+            and not entry.tags
+            and not entry.headers
+        ):
+            # One To address and nothing else, the usual entry: of everything
+            # BulkEmailEntry's encoder checks only the address can fail (one
+            # recipient is within the count, there are no headers), so it is
+            # checked alone and the wire form written directly.
+            try:
+                append({"Destination": {"ToAddresses": [address(to[0])]}})
+            except Invalid as exc:
+                field = join(f"entries[{position}].destination.to_addresses[0]", exc.where)
+                raise SesValidationError(field, exc.problem) from None
+            continue
         try:
             raw = _entry_wire(entry)  # its own checks: tags, headers, template data
         except SesValidationError as exc:
