@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -92,6 +93,7 @@ __all__ = [
     "resources",
     "save",
     "split_operation",
+    "with_defaults",
 ]
 
 SENDING_OPERATIONS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
@@ -719,6 +721,19 @@ def generic_handler(op_name: str) -> Handler:
         return result
 
     run.__name__ = f"generic_{op_name}"
+    return run
+
+
+def with_defaults(op_name: str, defaults: Mapping[str, Any]) -> Handler:
+    """The generic handler of ``op_name``, filling the members SES fills in
+    when the request leaves them out (``Tags: []`` on a create)."""
+    generic = generic_handler(op_name)
+
+    def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+        given = {k: v for k, v in params.items() if v is not None}
+        return generic(state, {**copy.deepcopy(dict(defaults)), **given})
+
+    run.__name__ = f"defaulted_{op_name}"
     return run
 
 
