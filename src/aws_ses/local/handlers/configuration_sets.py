@@ -79,23 +79,26 @@ def list_configuration_sets(state: ServerState, params: dict[str, Any]) -> dict[
     return list_output(operation_by_name("ListConfigurationSets"), params, docs, ctx)
 
 
-# The option group each PutConfigurationSet*Options operation sets. The request's
-# members are merged into the group, except VdmOptions, which arrives whole.
-_OPTION_GROUPS = {
-    "PutConfigurationSetSendingOptions": "SendingOptions",
-    "PutConfigurationSetReputationOptions": "ReputationOptions",
-    "PutConfigurationSetDeliveryOptions": "DeliveryOptions",
-    "PutConfigurationSetTrackingOptions": "TrackingOptions",
-    "PutConfigurationSetSuppressionOptions": "SuppressionOptions",
-    "PutConfigurationSetVdmOptions": "VdmOptions",
-    "PutConfigurationSetArchivingOptions": "ArchivingOptions",
+# The option group each PutConfigurationSet*Options operation sets, and its
+# booleans that an omitted member sets to false (as PutAccountSendingAttributes
+# does). The request's members are merged into the group, except VdmOptions,
+# which arrives whole.
+_OPTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PutConfigurationSetSendingOptions": ("SendingOptions", ("SendingEnabled",)),
+    "PutConfigurationSetReputationOptions": ("ReputationOptions", ("ReputationMetricsEnabled",)),
+    "PutConfigurationSetDeliveryOptions": ("DeliveryOptions", ()),
+    "PutConfigurationSetTrackingOptions": ("TrackingOptions", ()),
+    "PutConfigurationSetSuppressionOptions": ("SuppressionOptions", ()),
+    "PutConfigurationSetVdmOptions": ("VdmOptions", ()),
+    "PutConfigurationSetArchivingOptions": ("ArchivingOptions", ()),
 }
 
 
-def _put_options(group: str) -> Handler:
+def _put_options(group: str, booleans: tuple[str, ...]) -> Handler:
     def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
         name = str(params["ConfigurationSetName"])
         values = {k: v for k, v in params.items() if k != "ConfigurationSetName" and v is not None}
+        values.update({flag: params.get(flag) is True for flag in booleans})
         if group == "DeliveryOptions":
             _check_pool(state, values.get("SendingPoolName"))
         with state.store.transaction():
@@ -114,8 +117,8 @@ def _put_options(group: str) -> Handler:
     return run
 
 
-for _operation, _group in _OPTION_GROUPS.items():
-    handlers.add(_operation, _put_options(_group))
+for _operation, (_group, _booleans) in _OPTION_GROUPS.items():
+    handlers.add(_operation, _put_options(_group, _booleans))
 
 
 def _configuration_set(state: ServerState, name: str) -> dict[str, Any]:
