@@ -781,7 +781,9 @@ def test_every_operation_answers_in_the_models_shape(ses: RawBodies, server: Loc
     admin(server, "DELETE", "/_aws/ses/state")
     ses.call("CreateEmailIdentity", {"EmailIdentity": "sender@example.com"})
     generated: dict[tuple[str, str], str] = {}  # (member, Import/Export) -> id SES made
-    answered, problems, refused = [], [], []
+    answered: list[str] = []
+    problems: list[str] = []
+    refused: list[tuple[str, int]] = []
     for op in sorted(SERVICE.operation_names, key=_phase):
         params = minimal_input(op)
         kind = "Import" if "Import" in op else "Export" if "Export" in op else ""
