@@ -107,6 +107,10 @@ CONTACT_LIST: Step = ("CreateContactList", {"ContactListName": "news", "Topics":
 BARE_CONTACT_LIST: Step = ("CreateContactList", {"ContactListName": "bare"})
 CONTACT: Step = ("CreateContact", {"ContactListName": "news", "EmailAddress": "ann@example.com"})
 TENANT: Step = ("CreateTenant", {"TenantName": "acme"})
+TENANT_SUPPRESSION: Step = (
+    "PutTenantSuppressionAttributes",
+    {"TenantName": "acme", "SuppressedReasons": ["BOUNCE"], "SuppressionScope": "TENANT"},
+)
 ASSOCIATION: Step = (
     "CreateTenantResourceAssociation",
     {"TenantName": "acme", "ResourceArn": f"{ARN}:configuration-set/cs"},
@@ -571,6 +575,24 @@ CASES = [
     ),
     Case("DeleteTenantResourceAssociation", ASSOCIATION[1], {}, (TENANT, CONFIG_SET, ASSOCIATION)),
     Case("DeleteTenant", {"TenantName": "acme"}, {}, (TENANT,)),
+    Case("PutTenantSuppressionAttributes", TENANT_SUPPRESSION[1], {}, (TENANT,)),
+    # API reference GetTenant, TenantSuppressionAttributes: present once put.
+    Case(
+        "GetTenant",
+        {"TenantName": "acme"},
+        {
+            "Tenant": {
+                **TENANT_INFO,
+                "Tags": [],
+                "SuppressionAttributes": {
+                    "SuppressedReasons": ["BOUNCE"],
+                    "SuppressionScope": "TENANT",
+                },
+            }
+        },
+        (TENANT, TENANT_SUPPRESSION),
+        "suppression",
+    ),
     # ------------------------------------------------ multi-region endpoints
     # API reference CreateMultiRegionEndpoint. Choice: the local endpoint is READY
     # at once (SES answers CREATING, then READY).
@@ -712,7 +734,6 @@ def test_the_table_covers_the_operations_it_is_meant_to() -> None:
         op
         for op in SERVICE.operation_names
         if re.search(r"Contact|Tenant|MultiRegionEndpoint|ReputationEntit", op)
-        and op != "PutTenantSuppressionAttributes"
     }
     assert seed | families <= covered, sorted((seed | families) - covered)
 
