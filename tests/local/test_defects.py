@@ -190,6 +190,29 @@ def test_list_email_identities_applies_its_filter(boto3_client: Any) -> None:
     assert names(VERIFICATION_STATUS="PENDING") == []
 
 
+def test_list_import_jobs_applies_its_destination_type(boto3_client: Any) -> None:
+    boto3_client.create_contact_list(ContactListName="news")
+    source = {"S3Url": "s3://bucket/list.csv", "DataFormat": "CSV"}
+    suppression = boto3_client.create_import_job(
+        ImportDestination={"SuppressionListDestination": {"SuppressionListImportAction": "PUT"}},
+        ImportDataSource=source,
+    )["JobId"]
+    contacts = boto3_client.create_import_job(
+        ImportDestination={
+            "ContactListDestination": {"ContactListName": "news", "ContactListImportAction": "PUT"}
+        },
+        ImportDataSource=source,
+    )["JobId"]
+
+    def listed(kind: str) -> list[str]:
+        jobs = boto3_client.list_import_jobs(ImportDestinationType=kind)["ImportJobs"]
+        return [job["JobId"] for job in jobs]
+
+    assert listed("SUPPRESSION_LIST") == [suppression]
+    assert listed("CONTACT_LIST") == [contacts]
+    assert "ImportDestinationType" not in boto3_client.get_import_job(JobId=contacts)
+
+
 def test_reputation_sending_status_filter_sees_untouched_entities(boto3_client: Any) -> None:
     arn = "arn:aws:ses:us-east-1:123456789012:identity/"
     boto3_client.update_reputation_entity_policy(

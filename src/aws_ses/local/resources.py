@@ -763,10 +763,19 @@ def _export_job(state: ServerState, doc: dict[str, Any]) -> None:
     )
 
 
+def _import_job(state: ServerState, doc: dict[str, Any]) -> None:
+    # What ListImportJobs' ImportDestinationType filter compares; no output shape has it.
+    destination = doc.get("ImportDestination") or {}
+    doc["ImportDestinationType"] = (
+        "CONTACT_LIST" if "ContactListDestination" in destination else "SUPPRESSION_LIST"
+    )
+
+
 def _dedicated_ip_pool(state: ServerState, doc: dict[str, Any]) -> None:
     doc.setdefault("ScalingMode", "STANDARD")
 
 
 _CREATE_HOOKS["TenantResourceAssociation"] = _tenant_association
 _CREATE_HOOKS["ExportJob"] = _export_job
+_CREATE_HOOKS["ImportJob"] = _import_job
 _CREATE_HOOKS["DedicatedIpPool"] = _dedicated_ip_pool
