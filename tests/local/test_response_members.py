@@ -155,6 +155,8 @@ IDENTITY_DEFAULTS = {
     "Policies": {},
     "Tags": [],
     "VerificationStatus": "SUCCESS",
+    # Choice: VerificationInfo for addresses too; the reference describes it
+    # for any identity and is silent on which kinds carry it.
     "VerificationInfo": VERIFIED,
 }
 CONFIG_SET_DEFAULTS = {
@@ -774,7 +776,8 @@ def test_the_validator_catches_typos_and_wrong_types() -> None:
 
 
 # Operations in an order that lets most succeed on one state: creators first,
-# readers in the middle, destroyers last.
+# readers in the middle, destroyers last; parents before children on the way
+# in, children before parents on the way out.
 _PHASES = (
     "Create",
     "Associate",
@@ -791,11 +794,39 @@ _PHASES = (
     "Delete",
     "Disassociate",
 )
+_FIRST_IN_PHASE = {
+    "CreateContactList",
+    "DeleteContact",
+    "DeleteConfigurationSetEventDestination",
+    "DeleteEmailIdentityPolicy",
+    "DeleteTenantResourceAssociation",
+}
+# What minimal input lacks for these to succeed.
+_MORE_INPUT: dict[str, dict[str, Any]] = {
+    "CreateDedicatedIpPool": {"PoolName": "smoke-pool"},
+    "CreateImportJob": {"ImportDataSource": {"S3Url": "s3://bucket/list.csv", "DataFormat": "CSV"}},
+    "AssociateEmailIdentityCertificate": {
+        "CertificateArn": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/smoke",
+    },
+    "PutAccountSendingAttributes": {"SendingEnabled": True},
+    "SendEmail": {
+        "FromEmailAddress": "sender@example.com",
+        "Destination": TO_SIMULATOR,
+        "Content": SIMPLE,
+    },
+    "SendBulkEmail": {
+        "FromEmailAddress": "sender@example.com",
+        "DefaultContent": {"Template": {"TemplateName": "smoke", "TemplateData": "{}"}},
+        "BulkEmailEntries": [{"Destination": TO_SIMULATOR}],
+    },
+}
+# Ids the server generates, passed on to the operations that name them.
+_GENERATED = ("JobId", "ReportId", "MessageId")
 
 
 def _phase(op: str) -> tuple[int, int, str]:
-    parent_first = 0 if op in ("CreateContactList", "CreateDedicatedIpPool") else 1
-    return next(i for i, p in enumerate(_PHASES) if op.startswith(p)), parent_first, op
+    phase = next(i for i, p in enumerate(_PHASES) if op.startswith(p))
+    return phase, 0 if op in _FIRST_IN_PHASE else 1, op
 
 
 def test_every_operation_answers_in_the_models_shape(ses: RawBodies, server: LocalServer) -> None:
@@ -806,9 +837,9 @@ def test_every_operation_answers_in_the_models_shape(ses: RawBodies, server: Loc
     problems: list[str] = []
     refused: list[tuple[str, int]] = []
     for op in sorted(SERVICE.operation_names, key=_phase):
-        params = minimal_input(op)
+        params = {**minimal_input(op), **_MORE_INPUT.get(op, {})}
         kind = "Import" if "Import" in op else "Export" if "Export" in op else ""
-        for member in ("JobId", "ReportId"):
+        for member in _GENERATED:
             if member in params and (member, kind) in generated:
                 params[member] = generated[(member, kind)]
         try:
@@ -816,12 +847,12 @@ def test_every_operation_answers_in_the_models_shape(ses: RawBodies, server: Loc
         except ClientError as exc:
             refused.append((op, exc.response["ResponseMetadata"]["HTTPStatusCode"]))
             continue
-        for member in ("JobId", "ReportId"):
+        for member in _GENERATED:
             if member in body:
                 generated[(member, kind)] = body[member]
         answered.append(op)
         problems.extend(f"{op}: {p}" for p in _problems(op, body))
     assert problems == []
     assert [(op, status) for op, status in refused if status >= 500] == []
-    # Most operations succeed on minimal input, so the check is not vacuous.
-    assert len(answered) >= 95, sorted(set(SERVICE.operation_names) - set(answered))
+    # Every operation succeeds in this sequence, so every body was checked.
+    assert sorted(answered) == sorted(SERVICE.operation_names)
