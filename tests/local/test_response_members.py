@@ -196,6 +196,8 @@ class Case:
         return f"{self.op}-{self.name}" if self.name else self.op
 
 
+# A case with an empty body and no comment of its own is an operation whose API
+# reference Response Syntax is a bare "HTTP/1.1 200": SES answers "{}".
 CASES = [
     # --------------------------------------------------------------- sending
     # API reference SendEmail: MessageId only.
