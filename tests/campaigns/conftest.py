@@ -211,6 +211,15 @@ def celery_app(redis_url: str) -> Any:
     return make_app(redis_url)
 
 
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``predicate`` every 50 ms until it holds (AssertionError after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 def to_addresses(server: LocalServer) -> collections.Counter[str]:
     """How many messages each address got, from the server's read-back."""
     counter: collections.Counter[str] = collections.Counter()
