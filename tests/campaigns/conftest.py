@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import os
 import shutil
 import signal
@@ -10,10 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import redis as redis_lib
@@ -148,15 +151,12 @@ class Workers:
         proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        # SIGKILL: a warm shutdown takes seconds, and this Redis is thrown away.
         for proc in self.procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        for proc in self.procs:
+            proc.wait(timeout=10)
 
     def log_text(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.logs if p.exists())
@@ -204,6 +204,92 @@ def workers(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
         group.stop_all()
 
 
+class ServerProcess:
+    """The local SES server in a subprocess (``server_proc.py``), read back over HTTP."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.campaigns.server_proc"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.stop()
+            pytest.fail("the local SES server process did not start")
+
+    def messages(self, *, bodies: bool = False) -> list[dict[str, Any]]:
+        """Every accepted message, as ``LocalServer.messages`` reads them."""
+        found: list[dict[str, Any]] = []
+        params = {} if bodies else {"bodies": "false"}
+        while True:
+            with urllib.request.urlopen(f"{self.url}/_aws/ses?{urlencode(params)}") as reply:
+                page = json.loads(reply.read())
+            found.extend(page["messages"])
+            if not page.get("next_token"):
+                return found
+            params["next_token"] = page["next_token"]
+
+    def stop(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+BIG = 5000
+BIG_TEST = "test_five_thousand_recipients_each_mailed_once"
+
+
+class BigCampaign:
+    """The 5,000-recipient campaign, started early and checked by its test."""
+
+    def __init__(self, redis_url: str, log_dir: Path) -> None:
+        from aws_ses.campaigns import make_app, start_campaign
+
+        self.server = ServerProcess()
+        self.workers = _start_workers(redis_url, log_dir, 2, 2, 600)
+        self.people = [{"email": f"user{i}@example.org", "name": f"N{i}"} for i in range(BIG)]
+        rows = [*self.people, {"email": "USER7@example.org", "name": "again"}]  # a duplicate
+        # Default settings: rate_limit="auto" (GetAccount's MaxSendRate) on the campaign's Redis.
+        self.campaign_id = start_campaign(
+            iter(rows),
+            from_="news@example.com",
+            template=TEMPLATE,
+            default_data={"name": "friend"},
+            ses={"endpoint_url": self.server.url, "region": "us-east-1"},
+            app=make_app(redis_url),
+            queue=self.workers.queue,
+            check_suppression=False,  # read from the account in test_ledger
+        )
+
+    def stop(self) -> None:
+        self.workers.stop_all()
+        self.server.stop()
+
+
+@pytest.fixture(scope="session")
+def big_campaign(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigCampaign]:
+    """Its own server process and two worker processes, on a queue of its own."""
+    campaign = BigCampaign(redis_url, tmp_path_factory.mktemp("big"))
+    yield campaign
+    campaign.stop()
+
+
+@pytest.fixture(autouse=True)
+def _start_the_big_campaign_early(request: pytest.FixtureRequest) -> None:
+    # The big campaign is bound by its server's one core; started with the
+    # first campaign test, it runs while the others use the other core.
+    if any(item.name == BIG_TEST for item in request.session.items):
+        request.getfixturevalue("big_campaign")
+
+
 @pytest.fixture
 def celery_app(redis_url: str) -> Any:
     from aws_ses.campaigns import make_app
@@ -220,10 +306,10 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def to_addresses(server: LocalServer) -> collections.Counter[str]:
+def to_addresses(server: LocalServer | ServerProcess) -> collections.Counter[str]:
     """How many messages each address got, from the server's read-back."""
     counter: collections.Counter[str] = collections.Counter()
-    for message in server.messages():
+    for message in server.messages(bodies=False):
         for address in message["Destination"]["ToAddresses"]:
             counter[address.lower()] += 1
     return counter

@@ -51,20 +51,20 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_management_command_starts_waits_and_reports(django_env, tmp_path):
     env, server = django_env["env"], django_env["server"]
     people = tmp_path / "people.csv"
-    people.write_text("email,name\n" + "".join(f"dj{i}@example.org,D{i}\n" for i in range(80)))
+    people.write_text("email,name\n" + "".join(f"dj{i}@example.org,D{i}\n" for i in range(40)))
     started = _manage(env, "start", str(people), "--template", TEMPLATE, "--wait", "--timeout=60")
     assert started.returncode == 0, started.stderr
     cid, counts = started.stdout.splitlines()
     done = json.loads(counts)
-    assert done["done"] is True and done["counts"]["sent"] == 80 == done["total"]
+    assert done["done"] is True and done["counts"]["sent"] == 40 == done["total"]
     got = to_addresses(server)
-    assert len(got) == 80 and set(got.values()) == {1}
+    assert len(got) == 40 and set(got.values()) == {1}
     message = server.messages(email="dj7@example.org")[0]
     assert message["Source"] == "News <news@example.com>"  # DEFAULT_FROM_EMAIL
     assert '"D7"' in message["TemplateData"]
 
     status = _manage(env, "status", cid)
-    assert status.returncode == 0 and json.loads(status.stdout)["counts"]["sent"] == 80
+    assert status.returncode == 0 and json.loads(status.stdout)["counts"]["sent"] == 40
     bad = _manage(env, "start", str(people), "--template", TEMPLATE, "--data", "[1]")
     assert bad.returncode == 1 and "--data must be a JSON object" in bad.stderr
 
@@ -105,7 +105,7 @@ def _json(url: str, body: Any = None) -> tuple[int, Any]:
 
 def test_a_view_starts_a_campaign_and_another_shows_progress(django_env, runserver):
     server = django_env["server"]
-    emails = [f"view{i}@example.org" for i in range(60)]
+    emails = [f"view{i}@example.org" for i in range(30)]
     code, started = _json(f"{runserver}/campaigns/", {"emails": emails, "template": TEMPLATE})
     assert code == 202
     cid = started["campaign_id"]
@@ -116,7 +116,7 @@ def test_a_view_starts_a_campaign_and_another_shows_progress(django_env, runserv
         return bool(seen[-1]["done"])
 
     wait_for(done, 60, "the campaign started by the view")
-    assert seen[-1]["counts"]["sent"] == 60 and seen[-1]["control"] == "running"
+    assert seen[-1]["counts"]["sent"] == 30 and seen[-1]["control"] == "running"
     got = to_addresses(server)
     assert sorted(got) == sorted(emails) and set(got.values()) == {1}
     missing = _json(f"{runserver}/campaigns/nope/")
