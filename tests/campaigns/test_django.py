@@ -65,8 +65,8 @@ def test_management_command_starts_waits_and_reports(django_env, tmp_path):
 
     status = _manage(env, "status", cid)
     assert status.returncode == 0 and json.loads(status.stdout)["counts"]["sent"] == 40
-    bad = _manage(env, "start", str(people), "--template", TEMPLATE, "--data", "[1]")
-    assert bad.returncode == 1 and "--data must be a JSON object" in bad.stderr
+    missing = _manage(env, "status", "nope")
+    assert missing.returncode == 1 and "no campaign 'nope' in this Redis" in missing.stderr
 
 
 @pytest.fixture
