@@ -197,3 +197,28 @@ def test_starter_killed_after_writing_a_chunk(
     assert status.counts["sent"] == 200 == status.total and status.duplicates == 0
     got = to_addresses(server)
     assert len(got) == 200 and set(got.values()) == {1}
+
+
+def test_the_beat_task_sweeps_on_a_worker(ses_server, shared_workers, celery_app, redis_url):
+    server = ses_server()
+    cid = start_campaign(
+        [],
+        from_="news@example.com",
+        template=TEMPLATE,
+        ses={"endpoint_url": server.url, "region": "us-east-1", "rate_limit": None},
+        app=celery_app,
+        queue=shared_workers.queue,
+        check_suppression=False,
+        background=False,
+    )
+    ledger = open_ledger(cid, redis_url=redis_url)
+    # A starter died right after writing this chunk: records and pending mark, no task.
+    ledger.write_chunk([_row(f"beat{i}@example.org") for i in range(30)])
+    celery_app.send_task(
+        "aws_ses.campaigns.sweep", kwargs={"campaign_id": cid, "grace": 0},
+        queue=shared_workers.queue,
+    )  # fmt: skip
+    status = wait(cid, redis_url=redis_url, timeout=60, poll=0.05)
+    assert status.counts["sent"] == 30 and status.pending_chunks == 0
+    got = to_addresses(server)
+    assert len(got) == 30 and set(got.values()) == {1}

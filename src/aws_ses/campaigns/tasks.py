@@ -97,8 +97,8 @@ def _sweep(self: Any, campaign_id: str | None = None, grace: float = ORPHAN_GRAC
     enqueued = 0
     for cid in ids:
         ledger = Ledger(client, cid)
-        if not ledger.exists():
-            continue
+        if not ledger.pending_chunks(grace) or not ledger.exists():
+            continue  # most campaigns: nothing pending, one command
         queue = CampaignSpec.from_json(ledger.spec()).queue
 
         def submit(rows: list[ChunkRow], cid: str = cid, queue: str | None = queue) -> None:
