@@ -221,10 +221,12 @@ class ServerProcess:
             self.stop()
             pytest.fail("the local SES server process did not start")
 
-    def messages(self, *, bodies: bool = False) -> list[dict[str, Any]]:
-        """Every accepted message, as ``LocalServer.messages`` reads them."""
+    def messages(self, *, id: str | None = None, bodies: bool = False) -> list[dict[str, Any]]:
+        """The accepted messages (all, or the one with ``id``), as ``LocalServer.messages``."""
         found: list[dict[str, Any]] = []
         params = {} if bodies else {"bodies": "false"}
+        if id is not None:
+            params["id"] = id
         while True:
             with urllib.request.urlopen(f"{self.url}/_aws/ses?{urlencode(params)}") as reply:
                 page = json.loads(reply.read())

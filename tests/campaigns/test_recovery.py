@@ -72,6 +72,10 @@ def test_resumed_stream_passes_over_recipients_already_written(redis_url):
     ledger.write_chunk([_row("c@x.org")])
     assert ledger.meta_fields()["duplicates"] == "1"
     assert ledger.write_chunk([_row("a@x.org")], resume=True).chunk_id is None
+    # The pending chunk keeps the rows as the task gets them, any text intact.
+    odd = ("zoe@x.org", "queued", "", "Zoë <zoe@x.org>", '{"n": "a/b \\u00e9 é"}')
+    written = ledger.write_chunk([odd])
+    assert ledger.chunk_rows(written.chunk_id) == written.rows == [list(odd[:1] + odd[3:])]  # type: ignore[arg-type]
 
 
 def test_status_sweeps_stale_chunks_and_reports_a_lost_starter(redis_url, celery_app):
