@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +190,7 @@ def pause(campaign_id: str, *, redis_url: str | None = None, app: Any = None) ->
     return ledger.control("paused")[1]
 
 
-def _submitter(ledger: Ledger, app: Any, redis_url: str | None) -> Any:
+def _submitter(ledger: Ledger, app: Any, redis_url: str | None) -> Callable[[list[ChunkRow]], None]:
     """A function enqueueing one chunk of ``ledger``'s campaign on the resolved app."""
     target = resolve_app(app, redis_url)
     queue = CampaignSpec.from_json(ledger.spec()).queue

@@ -7,7 +7,7 @@ is taken by at most one worker and the counts always equal the records.
 
 Each chunk the starter writes is kept as *pending* (its rows, in the same
 script as the records) until its Celery task is enqueued, so the orphan sweep
-(:mod:`aws_ses.campaigns.sweep`) can enqueue the chunks of a starter that
+(:mod:`aws_ses.campaigns.orphans`) can enqueue the chunks of a starter that
 died in between.
 
 All keys of a campaign share the hash tag ``{<campaign id>}``, so the
