@@ -32,7 +32,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
@@ -181,7 +181,7 @@ def _start_workers(
     return group
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shared_workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
     """Two worker processes of two pool processes each, shared by the tests that kill none."""
     group = _start_workers(redis_url, tmp_path_factory.mktemp("celery"), 2, 2, 600)
@@ -276,7 +276,7 @@ class BigCampaign:
         self.server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def big_campaign(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigCampaign]:
     """Its own server process and two worker processes, on a queue of its own."""
     campaign = BigCampaign(redis_url, tmp_path_factory.mktemp("big"))
