@@ -735,3 +735,18 @@ def test_multi_region_endpoint_is_signed_with_sigv4a() -> None:
     assert request.url.startswith("https://abcd1234.efgh.endpoints.email.amazonaws.com/")
     assert request.headers["Authorization"].startswith("AWS4-ECDSA-P256-SHA256 ")
     assert request.headers["X-Amz-Region-Set"] == "*"
+
+
+def test_a_transport_given_to_the_wrong_client_is_refused() -> None:
+    # Unused, it would leave the calls to go out over the network instead.
+    from aws_ses import AsyncSesClient, MockTransport, SesClient
+
+    mock = MockTransport(lambda request: None)  # type: ignore[arg-type,return-value]
+    with pytest.raises(
+        TypeError, match=r"AsyncSesClient sends through async_transport=, not transport="
+    ):
+        AsyncSesClient(region="us-east-1", transport=mock)
+    with pytest.raises(
+        TypeError, match=r"SesClient sends through transport=, not async_transport="
+    ):
+        SesClient(region="us-east-1", async_transport=mock)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import email
 import email.utils
+import io
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email import policy
@@ -23,6 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aws_ses import mime
 from aws_ses.errors import SesValidationError
 from aws_ses.mime import (
     MAX_MESSAGE_BYTES,
@@ -837,3 +839,102 @@ def test_any_body_round_trips(text: str, html: str) -> None:
     assert rich is not None
     assert newlines(plain.get_content()) == newlines(text)
     assert newlines(rich.get_content()) == newlines(html)
+
+
+# ------------------------------------------------- the writer against the stdlib's
+
+# The message tree is written by mime._Part.to_bytes rather than by the stdlib's
+# BytesGenerator (which re-parses every Content-Type on the way). The stdlib's
+# generator stays the oracle: the same tree, set into EmailMessage objects with
+# set_raw as before, must flatten to exactly the same bytes.
+
+
+def _stdlib_bytes(part: mime._Part) -> bytes:
+    from email.generator import BytesGenerator
+
+    smtp = policy.SMTP.clone(max_line_length=78, refold_source="none")
+
+    def build(node: mime._Part) -> EmailMessage:
+        message = EmailMessage(policy=smtp)
+        for name, value in node.headers:
+            message.set_raw(name, value)
+        if node.boundary:
+            for child in node.parts:
+                message.attach(build(child))
+        else:
+            message.set_payload(node.payload)
+        return message
+
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=smtp).flatten(build(part))
+    return buffer.getvalue()
+
+
+def _compose_both(monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> tuple[bytes, bytes]:
+    trees: list[mime._Part] = []
+    write = mime._Part.to_bytes
+
+    def recording(self: mime._Part) -> bytes:
+        trees.append(self)
+        return write(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mime._Part, "to_bytes", recording)
+        ours = compose(**kwargs)
+    (tree,) = trees
+    return ours, _stdlib_bytes(tree)
+
+
+attachments = st.builds(
+    Attachment,
+    filename=st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
+    data=st.binary(max_size=300),
+    content_type=st.sampled_from([None, "application/octet-stream", "text/csv"]),
+    disposition=st.sampled_from(["attachment", "inline"]),
+    content_id=st.sampled_from([None, "a@example.com", "b@example.com"]),
+    transfer_encoding=st.sampled_from([None, "base64", "quoted-printable"]),
+    description=st.none() | st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
+)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"text": "plain"},
+        {"html": "<b>h</b>"},
+        {"text": "t", "html": "<img src=cid:logo@example.com>", "attachments": [FILE, INLINE]},
+        {"attachments": [FILE]},
+        {},
+        {"text": "line\r\nline\rline\n", "headers": [("X-Tag", "Zoë")]},
+        {
+            "text": "x",
+            "attachments": [
+                Attachment("a.txt", b"caf\xc3\xa9\nline\n", transfer_encoding="8bit"),
+                Attachment("b.txt", b"ascii\r\n", transfer_encoding="7bit"),
+            ],
+        },
+    ],
+)
+def test_writer_matches_the_stdlib_generator(
+    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, object]
+) -> None:
+    ours, theirs = _compose_both(monkeypatch, **kwargs)
+    assert ours == theirs
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    subject=header_text,
+    text=st.none() | body_text,
+    html=st.none() | body_text,
+    files=st.lists(attachments, max_size=3, unique_by=lambda a: a.content_id or id(a)),
+)
+def test_any_message_writes_as_the_stdlib_would(
+    subject: str, text: str | None, html: str | None, files: list[Attachment]
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        ours, theirs = _compose_both(
+            monkeypatch, subject=subject, text=text, html=html, attachments=files
+        )
+    assert ours == theirs
+    assert_wire_safe(ours)

@@ -14,6 +14,7 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from aws_ses.bulk import BulkEntry
 from aws_ses.email_builder import EmailBuilder
 from aws_ses.errors import SesValidationError
 from aws_ses.mime import Attachment
+from aws_ses.transport.base import HttpRequest
 from rules_harness import (
     CONFIGURATION_SET,
     SENDER,
@@ -56,6 +58,20 @@ def harness() -> Iterator[Harness]:
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules_module, "MAX_MESSAGE_BYTES", SMALL_LIMIT)
+
+
+@pytest.fixture
+def sent(harness: Harness) -> list[HttpRequest]:
+    """The requests the client sends during this test (none so far)."""
+    harness.transport.requests.clear()
+    return harness.transport.requests
+
+
+def refusal(call: Callable[[], object]) -> SesValidationError:
+    """The validation error ``call`` raises; the test fails if it raises none."""
+    with pytest.raises(SesValidationError) as info:
+        call()
+    return info.value
 
 
 def base(**changes: Any) -> dict[str, Any]:
@@ -414,17 +430,14 @@ def _id(case: Case) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_flat_method_refuses_before_sending_and_accepts_the_valid_input(
-    harness: Harness, case: Case, small_limit: None
+    harness: Harness, case: Case, small_limit: None, sent: list[HttpRequest]
 ) -> None:
     method = getattr(harness.client, case.operation)
-    harness.transport.requests.clear()
-    with pytest.raises(SesValidationError) as info:
-        method(**case.invalid)
-    assert info.value.field == case.field
-    assert harness.transport.requests == []
+    assert refusal(lambda: method(**case.invalid)).field == case.field
+    assert sent == []
     result = method(**case.valid)
     assert result is not None
-    assert len(harness.transport.requests) == 1
+    assert len(sent) == 1
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
@@ -444,13 +457,13 @@ BUILDER_CASES = [c for c in CASES if c.invalid_builder is not None]
 
 
 @pytest.mark.parametrize("case", BUILDER_CASES, ids=[_id(c) for c in BUILDER_CASES])
-def test_builder_refuses_the_same_inputs(harness: Harness, case: Case, small_limit: None) -> None:
-    assert case.invalid_builder is not None
-    harness.transport.requests.clear()
-    with pytest.raises(SesValidationError) as info:
-        case.invalid_builder(harness.client).send()
-    assert info.value.field == case.builder_field
-    assert harness.transport.requests == []
+def test_builder_refuses_the_same_inputs(
+    harness: Harness, case: Case, small_limit: None, sent: list[HttpRequest]
+) -> None:
+    invalid = case.invalid_builder
+    assert invalid is not None
+    assert refusal(lambda: invalid(harness.client).send()).field == case.builder_field
+    assert sent == []
     if case.valid_builder is not None:
         assert case.valid_builder(harness.client).send().message_id
 
@@ -460,20 +473,18 @@ BULK_CASES = [c for c in CASES if c.bulk_invalid is not None]
 
 @pytest.mark.parametrize("case", BULK_CASES, ids=[_id(c) for c in BULK_CASES])
 def test_bulk_refuses_the_same_inputs_naming_the_entry(
-    harness: Harness, case: Case, small_limit: None
+    harness: Harness, case: Case, small_limit: None, sent: list[HttpRequest]
 ) -> None:
     assert case.bulk_invalid is not None
-    harness.transport.requests.clear()
     kwargs: dict[str, Any] = {"entries": [BulkEntry(to=["ok@example.com"])], **case.bulk_invalid}
     entries = kwargs.pop("entries")
     # The bad entry sits after 60 good ones: it is named by its own index.
     if case.bulk_field.startswith("entries[0]"):
         entries = [BulkEntry(to=[f"u{i}@example.com"]) for i in range(60)] + entries
-    with pytest.raises(SesValidationError) as info:
-        harness.client.send_bulk(SENDER, TEMPLATE, entries, **kwargs)
+    refused = refusal(lambda: harness.client.send_bulk(SENDER, TEMPLATE, entries, **kwargs))
     expected = case.bulk_field.replace("entries[0]", "entries[60]")
-    assert info.value.field == expected
-    assert harness.transport.requests == []
+    assert refused.field == expected
+    assert sent == []
 
 
 def test_every_rule_has_a_case() -> None:
@@ -484,13 +495,12 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_crlf_in_attachment_fields_is_refused_on_flat_and_simple_builder(
-    harness: Harness,
+    harness: Harness, sent: list[HttpRequest]
 ) -> None:
     for field in ("file_name", "content_type", "content_description", "content_id"):
         content = simple(attachments=[attachment(**{field: "a\r\nBcc: x@evil.example"})])
-        with pytest.raises(SesValidationError) as info:
-            harness.client.send_email(**base(content=content))
-        assert info.value.field == f"content.simple.attachments[0].{field}"
+        refused = refusal(partial(harness.client.send_email, **base(content=content)))
+        assert refused.field == f"content.simple.attachments[0].{field}"
     evil = "a\r\nBcc: x@evil.example"
     for att in (
         Attachment(evil, b"x"),
@@ -499,24 +509,23 @@ def test_crlf_in_attachment_fields_is_refused_on_flat_and_simple_builder(
         Attachment("a.txt", b"x", content_id=evil),
     ):
         b = builder(harness.client).attachment(att)
-        with pytest.raises(SesValidationError) as info:
-            b.build()
-        assert info.value.field.startswith("attachments[0].")
-    assert harness.transport.requests == []
+        assert refusal(b.build).field.startswith("attachments[0].")
+    assert sent == []
 
 
 def test_a_65_character_local_part_is_refused() -> None:
     from aws_ses.addresses import normalize_address
 
     assert normalize_address("a" * 64 + "@example.com", field="to") == "a" * 64 + "@example.com"
-    with pytest.raises(SesValidationError) as info:
-        normalize_address("a" * 65 + "@example.com", field="to")
-    assert "64" in info.value.problem
+    assert (
+        "64" in refusal(partial(normalize_address, "a" * 65 + "@example.com", field="to")).problem
+    )
 
 
-def test_flat_method_refuses_what_the_builder_refuses(harness: Harness) -> None:
+def test_flat_method_refuses_what_the_builder_refuses(
+    harness: Harness, sent: list[HttpRequest]
+) -> None:
     client = harness.client
-    harness.transport.requests.clear()
     bad: list[tuple[dict[str, Any], str]] = [
         (base(destination={}), "destination"),
         (base(content=template(template_data="{not json")), "content.template.template_data"),
@@ -527,16 +536,14 @@ def test_flat_method_refuses_what_the_builder_refuses(harness: Harness) -> None:
         ),
     ]
     for params, field in bad:
-        with pytest.raises(SesValidationError) as info:
-            client.send_email(**params)
-        assert info.value.field == field
-    assert harness.transport.requests == []
+        assert refusal(partial(client.send_email, **params)).field == field
+    assert sent == []
 
 
 def test_invalid_template_data_reports_the_parse_position(harness: Harness) -> None:
-    with pytest.raises(SesValidationError) as info:
-        harness.client.send_email(**base(content=template(template_data='{"name": "Ada",}')))
-    assert re.search(r"line 1 column \d+", info.value.problem)
+    content = template(template_data='{"name": "Ada",}')
+    refused = refusal(partial(harness.client.send_email, **base(content=content)))
+    assert re.search(r"line 1 column \d+", refused.problem)
 
 
 @pytest.mark.parametrize(
@@ -558,45 +565,42 @@ def test_invalid_template_data_reports_the_parse_position(harness: Harness) -> N
 def test_builder_type_errors_name_method_and_argument(
     harness: Harness, call: Callable[[EmailBuilder[Any]], Any], field: str
 ) -> None:
-    with pytest.raises(SesValidationError) as info:
-        call(harness.client.email_builder())
-    assert info.value.field == field
-    assert str(info.value).startswith(f"ValidationError: {field}: expected ")
-    assert " got " in info.value.problem
+    refused = refusal(lambda: call(harness.client.email_builder()))
+    assert refused.field == field
+    assert str(refused).startswith(f"ValidationError: {field}: expected ")
+    assert " got " in refused.problem
 
 
-def test_template_builder_checks_the_name_rule_and_types(harness: Harness) -> None:
-    with pytest.raises(SesValidationError) as info:
-        harness.client.template_builder("welcome email").subject("Hi").build()
-    assert info.value.field == "template_name"
-    with pytest.raises(SesValidationError) as info:
-        harness.client.template_builder("ok").subject(5)  # type: ignore[arg-type]
-    assert (info.value.field, info.value.problem) == ("subject", "expected str, got int")
-    harness.transport.requests.clear()
+def test_template_builder_checks_the_name_rule_and_types(
+    harness: Harness, sent: list[HttpRequest]
+) -> None:
+    named = refusal(lambda: harness.client.template_builder("welcome email").subject("Hi").build())
+    assert named.field == "template_name"
+    typed = refusal(lambda: harness.client.template_builder("ok").subject(5))  # type: ignore[arg-type]
+    assert (typed.field, typed.problem) == ("subject", "expected str, got int")
     harness.client.template_builder("rules_ok").subject("Hi {{name}}").create()
-    assert len(harness.transport.requests) == 1
+    assert len(sent) == 1
 
 
 def test_subject_type_error_reads_as_the_issue_asks(harness: Harness) -> None:
-    with pytest.raises(SesValidationError) as info:
-        harness.client.email_builder().subject(123)  # type: ignore[arg-type]
-    assert f"{info.value.field}: {info.value.problem}" == "subject: expected str, got int"
+    refused = refusal(lambda: harness.client.email_builder().subject(123))  # type: ignore[arg-type]
+    assert f"{refused.field}: {refused.problem}" == "subject: expected str, got int"
 
 
 # ---------------------------------------------------------------- behaviour
 
 
-def test_template_data_dict_is_encoded_on_the_flat_method(harness: Harness) -> None:
-    harness.transport.requests.clear()
+def test_template_data_dict_is_encoded_on_the_flat_method(
+    harness: Harness, sent: list[HttpRequest]
+) -> None:
     harness.client.send_email(**base(content=template(template_data={"name": "Ada"})))
-    body = harness.transport.requests[0].body
+    body = sent[0].body
     assert b'"TemplateData":"{\\"name\\":\\"Ada\\"}"' in body
 
 
-def test_idn_domains_go_out_as_punycode(harness: Harness) -> None:
-    harness.transport.requests.clear()
+def test_idn_domains_go_out_as_punycode(harness: Harness, sent: list[HttpRequest]) -> None:
     harness.client.send_email(**base(destination={"to_addresses": ["Zoë <info@bücher.example>"]}))
-    body = harness.transport.requests[0].body
+    body = sent[0].body
     assert b"info@xn--bcher-kva.example" in body
     assert "bücher".encode() not in body
 
@@ -622,7 +626,7 @@ def test_builder_send_does_not_validate_twice(harness: Harness) -> None:
 
 
 def test_bulk_calls_are_built_from_entries_checked_once(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, sent: list[HttpRequest]
 ) -> None:
     from aws_ses import _serialize, bulk
     from aws_ses._model import operation
@@ -653,10 +657,9 @@ def test_bulk_calls_are_built_from_entries_checked_once(
     chunks = request.prepare()
     assert [len(c.entries) for c in chunks] == [50, 50, 20]
     assert all(isinstance(c.params, PreparedParams) for c in chunks)
-    harness.transport.requests.clear()
     result = harness.client.send_bulk(SENDER, TEMPLATE, addresses)
     assert result.ok and result.calls == 3
-    assert len(harness.transport.requests) == 3
+    assert len(sent) == 3
     # Each entry was encoded once per prepare() (the test's own and the send's),
     # and sending the prepared calls encoded nothing again...
     assert sorted(encoded) == sorted([*range(120), *range(120)])

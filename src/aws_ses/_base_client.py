@@ -50,6 +50,15 @@ class BaseClient(ABC, Generic[T]):
     def __init__(
         self, config: SesConfig | None = None, *, _shared: SharedState | None = None, **options: Any
     ) -> None:
+        other = "transport" if self._transport_field == "async_transport" else "async_transport"
+        if options.get(other) is not None and options.get(self._transport_field) is None:
+            # A transport handed to the wrong client would be silently unused
+            # and the calls would go to the network instead.
+            raise TypeError(
+                f"{type(self).__name__} sends through {self._transport_field}=, not {other}= "
+                f"(which only the {'SesClient' if other == 'transport' else 'AsyncSesClient'} "
+                "uses)"
+            )
         if config is None:
             config = SesConfig(**options)
         elif options:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import os
 import shutil
 import signal
@@ -10,10 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import redis as redis_lib
@@ -23,18 +26,18 @@ from aws_ses.local import LocalServer
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
         [
@@ -148,15 +151,12 @@ class Workers:
         proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        # SIGKILL: a warm shutdown takes seconds, and this Redis is thrown away.
         for proc in self.procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        for proc in self.procs:
+            proc.wait(timeout=10)
 
     def log_text(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.logs if p.exists())
@@ -181,7 +181,7 @@ def _start_workers(
     return group
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shared_workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
     """Two worker processes of two pool processes each, shared by the tests that kill none."""
     group = _start_workers(redis_url, tmp_path_factory.mktemp("celery"), 2, 2, 600)
@@ -204,6 +204,94 @@ def workers(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
         group.stop_all()
 
 
+class ServerProcess:
+    """The local SES server in a subprocess (``server_proc.py``), read back over HTTP."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.campaigns.server_proc"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.stop()
+            pytest.fail("the local SES server process did not start")
+
+    def messages(self, *, id: str | None = None, bodies: bool = False) -> list[dict[str, Any]]:
+        """The accepted messages (all, or the one with ``id``), as ``LocalServer.messages``."""
+        found: list[dict[str, Any]] = []
+        params = {} if bodies else {"bodies": "false"}
+        if id is not None:
+            params["id"] = id
+        while True:
+            with urllib.request.urlopen(f"{self.url}/_aws/ses?{urlencode(params)}") as reply:
+                page = json.loads(reply.read())
+            found.extend(page["messages"])
+            if not page.get("next_token"):
+                return found
+            params["next_token"] = page["next_token"]
+
+    def stop(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+BIG = 5000
+BIG_TEST = "test_five_thousand_recipients_each_mailed_once"
+
+
+class BigCampaign:
+    """The 5,000-recipient campaign, started early and checked by its test."""
+
+    def __init__(self, redis_url: str, log_dir: Path) -> None:
+        from aws_ses.campaigns import make_app, start_campaign
+
+        self.server = ServerProcess()
+        self.workers = _start_workers(redis_url, log_dir, 2, 2, 600)
+        self.people = [{"email": f"user{i}@example.org", "name": f"N{i}"} for i in range(BIG)]
+        rows = [*self.people, {"email": "USER7@example.org", "name": "again"}]  # a duplicate
+        # Default settings: rate_limit="auto" (GetAccount's MaxSendRate) on the campaign's Redis.
+        self.campaign_id = start_campaign(
+            iter(rows),
+            from_="news@example.com",
+            template=TEMPLATE,
+            default_data={"name": "friend"},
+            ses={"endpoint_url": self.server.url, "region": "us-east-1"},
+            app=make_app(redis_url),
+            queue=self.workers.queue,
+            check_suppression=False,  # read from the account in test_ledger
+        )
+
+    def stop(self) -> None:
+        self.workers.stop_all()
+        self.server.stop()
+
+
+@pytest.fixture(scope="package")
+def big_campaign(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigCampaign]:
+    """Its own server process and two worker processes, on a queue of its own."""
+    campaign = BigCampaign(redis_url, tmp_path_factory.mktemp("big"))
+    yield campaign
+    campaign.stop()
+
+
+@pytest.fixture(autouse=True)
+def _start_the_big_campaign_early(request: pytest.FixtureRequest) -> None:
+    # The big campaign is bound by its server's one core; started with the
+    # first campaign test, it runs while the others use the other core.
+    if any(item.name == BIG_TEST for item in request.session.items):
+        request.getfixturevalue("big_campaign")
+
+
 @pytest.fixture
 def celery_app(redis_url: str) -> Any:
     from aws_ses.campaigns import make_app
@@ -211,10 +299,19 @@ def celery_app(redis_url: str) -> Any:
     return make_app(redis_url)
 
 
-def to_addresses(server: LocalServer) -> collections.Counter[str]:
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``predicate`` every 50 ms until it holds (AssertionError after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def to_addresses(server: LocalServer | ServerProcess) -> collections.Counter[str]:
     """How many messages each address got, from the server's read-back."""
     counter: collections.Counter[str] = collections.Counter()
-    for message in server.messages():
+    for message in server.messages(bodies=False):
         for address in message["Destination"]["ToAddresses"]:
             counter[address.lower()] += 1
     return counter

@@ -27,7 +27,7 @@ def _cli() -> typer.Typer:
 def test_start_watch_status_report_and_control(ses_server, shared_workers, redis_url, tmp_path):
     server = ses_server()
     people = tmp_path / "people.csv"
-    people.write_text("email,name\n" + "".join(f"cli{i}@example.org,P{i}\n" for i in range(60)))
+    people.write_text("email,name\n" + "".join(f"cli{i}@example.org,P{i}\n" for i in range(30)))
     runner = CliRunner()
     env = {"AWS_SES_CAMPAIGNS_REDIS_URL": redis_url}
     result = runner.invoke(
@@ -46,20 +46,20 @@ def test_start_watch_status_report_and_control(ses_server, shared_workers, redis
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     cid = result.stdout.splitlines()[0].strip()
-    assert "sent" in result.output and "60" in result.output
+    assert "sent" in result.output and "30" in result.output
     got = to_addresses(server)
-    assert len(got) == 60 and set(got.values()) == {1}
+    assert len(got) == 30 and set(got.values()) == {1}
 
     status = runner.invoke(_cli(), ["campaign", "status", cid, "--json"], env=env)
     doc = json.loads(status.stdout)
-    assert doc["counts"]["sent"] == 60 and doc["done"] is True and doc["total"] == 60
+    assert doc["counts"]["sent"] == 30 and doc["done"] is True and doc["total"] == 30
 
     out = tmp_path / "report.csv"
     report = runner.invoke(_cli(), ["campaign", "report", cid, "--out", str(out)], env=env)
     assert report.exit_code == 0, report.output
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 60 and {r["state"] for r in rows} == {"sent"}
+    assert len(rows) == 30 and {r["state"] for r in rows} == {"sent"}
     assert all(r["message_id"] for r in rows)
 
     assert runner.invoke(_cli(), ["campaign", "pause", cid], env=env).output.strip() == "paused"

@@ -160,10 +160,80 @@ def test_tenant_and_reputation_lists_apply_their_filters(boto3_client: Any) -> N
     assert len(by_prefix["ReputationEntities"]) == 1
 
 
+def test_list_configuration_sets_applies_its_filter(boto3_client: Any) -> None:
+    for name in ("Shop-Orders", "shop-news", "billing"):
+        boto3_client.create_configuration_set(ConfigurationSetName=name)
+    found = boto3_client.list_configuration_sets(Filter={"CONFIGURATION_SET_NAME_CONTAINS": "SHOP"})
+    assert found["ConfigurationSets"] == ["Shop-Orders", "shop-news"]
+    paged = boto3_client.list_configuration_sets(
+        Filter={"CONFIGURATION_SET_NAME_CONTAINS": "shop"}, PageSize=1
+    )
+    assert paged["ConfigurationSets"] == ["Shop-Orders"]
+    rest = boto3_client.list_configuration_sets(
+        Filter={"CONFIGURATION_SET_NAME_CONTAINS": "shop"}, NextToken=paged["NextToken"]
+    )
+    assert rest["ConfigurationSets"] == ["shop-news"]
+    assert "NextToken" not in rest
+
+
+def test_list_email_identities_applies_its_filter(boto3_client: Any) -> None:
+    for name in ("Shop.example.com", "ann@shop.example.com", "other.example.org"):
+        boto3_client.create_email_identity(EmailIdentity=name)
+
+    def names(**flt: str) -> list[str]:
+        found = boto3_client.list_email_identities(Filter=flt)["EmailIdentities"]
+        return sorted(i["IdentityName"] for i in found)
+
+    assert names(IDENTITY_NAME_CONTAINS="SHOP") == ["ann@shop.example.com", "shop.example.com"]
+    assert names(IDENTITY_TYPE="EMAIL_ADDRESS") == ["ann@shop.example.com"]
+    assert names(IDENTITY_TYPE="DOMAIN", IDENTITY_NAME_CONTAINS="org") == ["other.example.org"]
+    assert names(VERIFICATION_STATUS="PENDING") == []
+
+
+def test_list_import_jobs_applies_its_destination_type(boto3_client: Any) -> None:
+    boto3_client.create_contact_list(ContactListName="news")
+    source = {"S3Url": "s3://bucket/list.csv", "DataFormat": "CSV"}
+    suppression = boto3_client.create_import_job(
+        ImportDestination={"SuppressionListDestination": {"SuppressionListImportAction": "PUT"}},
+        ImportDataSource=source,
+    )["JobId"]
+    contacts = boto3_client.create_import_job(
+        ImportDestination={
+            "ContactListDestination": {"ContactListName": "news", "ContactListImportAction": "PUT"}
+        },
+        ImportDataSource=source,
+    )["JobId"]
+
+    def listed(kind: str) -> list[str]:
+        jobs = boto3_client.list_import_jobs(ImportDestinationType=kind)["ImportJobs"]
+        return [job["JobId"] for job in jobs]
+
+    assert listed("SUPPRESSION_LIST") == [suppression]
+    assert listed("CONTACT_LIST") == [contacts]
+    assert "ImportDestinationType" not in boto3_client.get_import_job(JobId=contacts)
+
+
+def test_reputation_sending_status_filter_sees_untouched_entities(boto3_client: Any) -> None:
+    arn = "arn:aws:ses:us-east-1:123456789012:identity/"
+    boto3_client.update_reputation_entity_policy(
+        ReputationEntityType="RESOURCE",
+        ReputationEntityReference=arn + "a.example.com",
+        ReputationEntityPolicy="arn:aws:ses:us-east-1:aws:reputation-policy/strict",
+    )
+    enabled = boto3_client.list_reputation_entities(Filter={"SENDING_STATUS": "ENABLED"})
+    [entity] = enabled["ReputationEntities"]
+    assert entity["ReputationManagementPolicy"].endswith("/strict")
+    assert entity["SendingStatusAggregate"] == "ENABLED"
+
+
 def test_unknown_filter_key_is_refused(server: LocalServer, reset: None) -> None:
     reply = signed(server, "POST", "/v2/email/tenants/list", b'{"Filter": {"COLOR": "red"}}')
     assert (reply.status, reply.code) == (400, "BadRequestException")
     assert "COLOR" in reply.json()["message"]
+    body = b'{"Filter": {"NAME_CONTAINS": "x"}}'
+    reply = signed(server, "POST", "/v2/email/list-configuration-sets", body)
+    assert (reply.status, reply.code) == (400, "BadRequestException")
+    assert "CONFIGURATION_SET_NAME_CONTAINS" in reply.json()["message"]
 
 
 # ------------------------------------------------------------ legacy routes

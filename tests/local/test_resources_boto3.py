@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,7 @@ from aws_ses.local import LocalServer
 from aws_ses.local.resources import DEFAULT_POOL, SEED_IPS
 
 from .conftest import admin, make_boto3_client
-
-ACCOUNT = "123456789012"
+from .wire_model import ACCOUNT, SERVICE, minimal_input
 
 
 def error_of(info: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
@@ -1002,78 +1001,12 @@ def test_request_id_on_every_response(boto3_client: Any) -> None:
 
 # ----------------------------------------------- every operation, smoke test
 
-_SERVICE = botocore.session.get_session().get_service_model("sesv2")
-
-# Plausible values for members that a placeholder string would not satisfy.
-_VALUES: dict[str, Any] = {
-    "EmailIdentity": "smoke.example.com",
-    "EmailAddress": "someone@example.com",
-    "FromEmailAddress": "sender@example.com",
-    "ResourceArn": f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/smoke",
-    "TemplateData": "{}",
-    "Policy": "{}",
-    "ReputationEntityPolicy": f"arn:aws:ses:us-east-1:{ACCOUNT}:reputation-policy/standard",
-    "Ip": SEED_IPS[0],
-    "DestinationPoolName": DEFAULT_POOL,
-    "PoolName": DEFAULT_POOL,
-    "WarmupPercentage": 50,
-    "Domain": "example.com",
-    "SubscribedDomain": "example.com",
-    "MailFromDomain": "mail.smoke.example.com",
-    "WebsiteURL": "https://example.com",
-    "TemplateName": "smoke",
-    "ConfigurationSetName": "smoke",
-    "TenantName": "smoke",
-    "Region": "us-west-2",
-    "Data": "hello",
-}
-
-
-def _minimal(shape: Any, name: str = "", depth: int = 0) -> Any:
-    if name in _VALUES:
-        return _VALUES[name]
-    kind = shape.type_name
-    if kind == "structure":
-        members = shape.members
-        required = shape.required_members
-        if not required and depth < 4:
-            required = list(members)[:1]  # a union-like structure needs one member
-        return {m: _minimal(members[m], m, depth + 1) for m in required}
-    if kind == "list":
-        return [_minimal(shape.member, name, depth + 1)]
-    if kind == "map":
-        return {"k": _minimal(shape.value, "", depth + 1)}
-    if kind == "string":
-        if shape.enum:
-            return shape.enum[0]
-        return "x" * max(int(shape.metadata.get("min", 1)), 5)
-    if kind in ("integer", "long"):
-        return max(int(shape.metadata.get("min", 1)), 1)
-    if kind in ("double", "float"):
-        return 1.0
-    if kind == "boolean":
-        return True
-    if kind == "timestamp":
-        return datetime.now(UTC) - timedelta(days=1)
-    if kind == "blob":
-        return b"x"
-    raise AssertionError(kind)
-
-
-def _minimal_input(op_name: str) -> dict[str, Any]:
-    model = _SERVICE.operation_model(op_name)
-    if model.input_shape is None:
-        return {}
-    members = model.input_shape.members
-    return {m: _minimal(members[m], m) for m in model.input_shape.required_members}
-
-
 ALL_OPERATIONS = sorted(operation(name).name for name in operation_names())
 
 
 def test_every_operation_is_listed() -> None:
     assert len(ALL_OPERATIONS) == 117
-    assert set(ALL_OPERATIONS) == set(_SERVICE.operation_names)
+    assert set(ALL_OPERATIONS) == set(SERVICE.operation_names)
 
 
 def _snake(name: str) -> str:
@@ -1089,7 +1022,7 @@ def test_every_operation_answers(boto3_client: Any, op_name: str) -> None:
         TemplateName="smoke", TemplateContent={"Subject": "s", "Text": "t"}
     )
     boto3_client.create_tenant(TenantName="smoke")
-    params = _minimal_input(op_name)
+    params = minimal_input(op_name)
     method = getattr(boto3_client, _snake(op_name))
     try:
         result = method(**params)

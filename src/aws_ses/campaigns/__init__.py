@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from aws_ses.campaigns.control import pause as pause
     from aws_ses.campaigns.control import resend_unknown as resend_unknown
     from aws_ses.campaigns.control import resume as resume
+    from aws_ses.campaigns.control import sweep as sweep
     from aws_ses.campaigns.control import wait as wait
     from aws_ses.campaigns.ledger import STATES as STATES
     from aws_ses.campaigns.ledger import Ledger as Ledger
+    from aws_ses.campaigns.orphans import SweepResult as SweepResult
     from aws_ses.campaigns.report import write_report as write_report
     from aws_ses.campaigns.sources import Recipient as Recipient
     from aws_ses.campaigns.sources import read_source as read_source
@@ -40,7 +42,8 @@ _LAZY = {
     "TASK_NAME": "celery_app", "configure_app": "celery_app", "make_app": "celery_app",
     "CampaignStatus": "control", "campaign_status": "control", "cancel": "control",
     "maybe_sent_addresses": "control", "pause": "control", "resend_unknown": "control",
-    "resume": "control", "wait": "control", "STATES": "ledger", "Ledger": "ledger",
+    "resume": "control", "sweep": "control", "wait": "control", "STATES": "ledger",
+    "Ledger": "ledger", "SweepResult": "orphans",
     "write_report": "report", "Recipient": "sources", "read_source": "sources",
     "CampaignSpec": "spec", "start_campaign": "start",
 }  # fmt: skip

@@ -33,28 +33,43 @@ local function control(meta)
 end
 """
 
-# KEYS: meta, rec, counts   ARGV: now, then triples (address, state, code)
-# New addresses get a record; an address already in the ledger is a duplicate.
+# KEYS: meta, rec, counts, chunks, pending
+# ARGV: now, resume flag, then quintuples (key, state, code, address, data JSON)
+# New addresses get a record; an address already in the ledger is a duplicate
+# (not counted when resuming a dead starter's stream: it wrote them). The new
+# ``queued`` rows are kept as one pending chunk in the same step, so no record
+# can exist that neither a task nor the orphan sweep will find.
+# Returns {chunk id or '', accepted keys...}.
 ENQUEUE = (
     _PRELUDE
     + """
-local now = tonumber(ARGV[1])
-local accepted = {}
+local now, resume = tonumber(ARGV[1]), ARGV[2] == '1'
+local accepted, rows = {}, {}
 local dup = 0
-for i = 2, #ARGV, 3 do
+for i = 3, #ARGV, 5 do
   local a, s, c = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if redis.call('HEXISTS', KEYS[2], a) == 1 then
-    dup = dup + 1
+    if not resume then dup = dup + 1 end
   else
     local r = {s = s, u = now, a = 0}
     if c ~= '' then r.c = c end
     save(KEYS[2], a, r)
     move(KEYS[3], nil, s)
     redis.call('HINCRBY', KEYS[1], 'total', 1)
-    if s == 'queued' then table.insert(accepted, a) end
+    if s == 'queued' then
+      table.insert(accepted, a)
+      table.insert(rows, {a, ARGV[i + 3], ARGV[i + 4]})
+    end
   end
 end
 if dup > 0 then redis.call('HINCRBY', KEYS[1], 'duplicates', dup) end
+local chunk = ''
+if #rows > 0 then
+  chunk = tostring(redis.call('HINCRBY', KEYS[1], 'chunks', 1))
+  redis.call('HSET', KEYS[4], chunk, cjson.encode(rows))
+  redis.call('ZADD', KEYS[5], now, chunk)
+end
+table.insert(accepted, 1, chunk)
 return accepted
 """
 )

@@ -1,4 +1,4 @@
-"""``aws-ses campaign start|status|pause|resume|cancel|report|resend-unknown``.
+"""``aws-ses campaign start|status|pause|resume|cancel|report|resend-unknown|sweep``.
 
 Registered in the main CLI with ``app.add_typer(campaign_app, name="campaign")``.
 Every command talks to the campaign's Redis (``--redis-url`` or
@@ -42,10 +42,23 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _status(campaign_id: str, redis_url: str) -> Any:
     from aws_ses.campaigns.control import campaign_status
 
-    try:
-        return campaign_status(campaign_id, redis_url=redis_url)
+    try:  # the status also sweeps orphaned chunks, onto the broker in that Redis
+        return campaign_status(campaign_id, redis_url=redis_url, app=_app(redis_url))
     except KeyError as exc:
         raise _fail(str(exc.args[0])) from None
+
+
+_apps: dict[str, Any] = {}
+
+
+def _app(redis_url: str) -> Any:
+    """The preset Celery app on ``redis_url``, built once per process."""
+    found = _apps.get(redis_url)
+    if found is None:
+        from aws_ses.campaigns.celery_app import make_app
+
+        found = _apps[redis_url] = make_app(redis_url)
+    return found
 
 
 def _summary_table(status: Any) -> Any:
@@ -57,6 +70,10 @@ def _summary_table(status: Any) -> Any:
     for state, count in status.counts.items():
         table.add_row(state, str(count))
     table.add_row("total", str(status.total))
+    if status.pending_chunks:
+        table.add_row("chunks not yet enqueued", str(status.pending_chunks))
+    if status.starter_lost:
+        table.add_row("starter", "lost: finish with start --resume --campaign-id")
     if status.errors:
         for code, count in sorted(status.errors.items()):
             table.add_row(f"error {code}", str(count))
@@ -111,12 +128,18 @@ def start(
     configuration_set: Annotated[str | None, typer.Option()] = None,
     queue: Annotated[str | None, typer.Option(help="Celery queue of the workers.")] = None,
     campaign_id: Annotated[str | None, typer.Option(help="Choose the id.")] = None,
+    resume_: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Finish the campaign --campaign-id whose starter died: same file, same options.",
+        ),
+    ] = False,
     suppression: Annotated[
         bool, typer.Option(help="Skip the account's suppressed addresses.")
     ] = True,
     watch_: Annotated[bool, typer.Option("--watch", help="Show live progress.")] = False,
 ) -> None:
-    from aws_ses.campaigns.celery_app import make_app
     from aws_ses.campaigns.start import start_campaign
     from aws_ses.errors import SesValidationError
 
@@ -145,12 +168,13 @@ def start(
             default_data=default_data,
             configuration_set=configuration_set,
             ses=ses,
-            app=make_app(redis_url),
+            app=_app(redis_url),
             redis_url=redis_url,
             campaign_id=campaign_id,
             check_suppression=suppression,
             queue=queue,
             background=False,
+            resume=resume_,
         )
     except (SesValidationError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -190,14 +214,13 @@ def pause(campaign_id: CampaignId, redis_url: RedisUrl) -> None:
 
 @app.command(help="Resume a paused campaign.")
 def resume(campaign_id: CampaignId, redis_url: RedisUrl) -> None:
-    from aws_ses.campaigns.celery_app import make_app
     from aws_ses.campaigns.control import resume as do_resume
 
     try:
-        chunks = do_resume(campaign_id, redis_url=redis_url, app=make_app(redis_url))
+        chunks = do_resume(campaign_id, redis_url=redis_url, app=_app(redis_url))
     except (KeyError, ValueError) as exc:
         raise _fail(str(exc.args[0])) from None
-    typer.echo(f"running ({chunks} parked chunks enqueued again)")
+    typer.echo(f"running ({chunks} parked or orphaned chunks enqueued again)")
 
 
 @app.command(help="Stop for good; recipients not yet sent stay queued in the report.")
@@ -230,11 +253,33 @@ def report(
 
 @app.command("resend-unknown", help="Send the maybe_sent recipients again (may duplicate).")
 def resend_unknown(campaign_id: CampaignId, redis_url: RedisUrl) -> None:
-    from aws_ses.campaigns.celery_app import make_app
     from aws_ses.campaigns.control import resend_unknown as do_resend
 
     try:
-        count = do_resend(campaign_id, redis_url=redis_url, app=make_app(redis_url))
+        count = do_resend(campaign_id, redis_url=redis_url, app=_app(redis_url))
     except (KeyError, ValueError) as exc:
         raise _fail(str(exc.args[0])) from None
     typer.echo(f"{count} recipients queued again")
+
+
+@app.command(help="Enqueue the chunks a starter wrote but never enqueued (it died).")
+def sweep(
+    campaign_id: CampaignId,
+    redis_url: RedisUrl,
+    grace: Annotated[
+        float,
+        typer.Option(help="Only chunks pending this many seconds (0: all; a copy is harmless)."),
+    ] = 0.0,
+) -> None:
+    from aws_ses.campaigns.control import sweep as do_sweep
+
+    if grace < 0:
+        raise _fail(f"--grace is a number of seconds >= 0, not {grace}")
+    try:
+        found = do_sweep(campaign_id, redis_url=redis_url, app=_app(redis_url), grace=grace)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    typer.echo(
+        f"{found.chunks} chunks ({found.recipients} recipients) enqueued again, "
+        f"{found.cleared} already taken"
+    )

@@ -1,15 +1,16 @@
-"""Watching and steering a running campaign: status, pause, resume, cancel, resend."""
+"""Watching and steering a running campaign: status, pause, resume, cancel, resend, sweep."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from aws_ses.campaigns.celery_app import TASK_NAME, ledger_url
-from aws_ses.campaigns.ledger import Ledger, connect
+from aws_ses.campaigns.ledger import ChunkRow, Ledger, connect
+from aws_ses.campaigns.orphans import ORPHAN_GRACE, STARTER_TIMEOUT, SweepResult, sweep_ledger
 from aws_ses.campaigns.sources import chunked
 from aws_ses.campaigns.spec import CampaignSpec
 
@@ -21,7 +22,9 @@ __all__ = [
     "open_ledger",
     "pause",
     "resend_unknown",
+    "resolve_app",
     "resume",
+    "sweep",
 ]
 
 RATE_WINDOW = 10.0  # seconds of history behind recipients/s
@@ -33,6 +36,21 @@ def open_ledger(campaign_id: str, *, redis_url: str | None = None, app: Any = No
     if not ledger.exists():
         raise KeyError(f"no campaign {campaign_id!r} in this Redis")
     return ledger
+
+
+def resolve_app(app: Any, redis_url: str | None) -> Any:
+    """The Celery app to enqueue on: ``app``, else the current app if it has a
+    broker, else the preset app on the campaign's Redis (never Celery's
+    default AMQP broker, which would only hang)."""
+    if app is not None:
+        return app
+    from celery import current_app
+
+    if current_app.conf.broker_url:
+        return current_app
+    from aws_ses.campaigns.celery_app import make_app
+
+    return make_app(redis_url or ledger_url(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +77,11 @@ class CampaignStatus:
     pause_reason: str | None = None
     enqueue_error: str | None = None
     created: float = 0.0
+    #: Chunks written but not known to be enqueued (a starter at work, or a dead one's).
+    pending_chunks: int = 0
+    #: Not done reading, and no chunk written for ``STARTER_TIMEOUT`` s: finish
+    #: with ``start_campaign(..., campaign_id=..., resume=True)``.
+    starter_lost: bool = False
 
     @property
     def remaining(self) -> int:
@@ -86,15 +109,28 @@ class CampaignStatus:
             "retries": self.retries,
             "pause_reason": self.pause_reason,
             "enqueue_error": self.enqueue_error,
+            "pending_chunks": self.pending_chunks,
+            "starter_lost": self.starter_lost,
             "done": self.done,
         }
 
 
 def campaign_status(
-    campaign_id: str, *, redis_url: str | None = None, app: Any = None
+    campaign_id: str,
+    *,
+    redis_url: str | None = None,
+    app: Any = None,
+    sweep_orphans: bool = True,
 ) -> CampaignStatus:
-    """Counts per state, recipients/s, ETA and errors by code."""
+    """Counts per state, recipients/s, ETA and errors by code.
+
+    With ``sweep_orphans`` (the default) a chunk left pending for
+    ``ORPHAN_GRACE`` seconds (its starter died before enqueueing it) is
+    enqueued on ``app`` first, so watching a campaign is enough to finish it.
+    """
     ledger = open_ledger(campaign_id, redis_url=redis_url, app=app)
+    if sweep_orphans and ledger.pending_chunks(ORPHAN_GRACE):
+        _sweep(ledger, app, redis_url, ORPHAN_GRACE)
     meta = ledger.meta_fields()
     counts = ledger.counts()
     now = ledger.clock()
@@ -107,13 +143,15 @@ def campaign_status(
     eta = remaining / rate if rate > 0 and control == "running" else None
     if remaining == 0:
         eta = 0.0
+    enqueued = meta.get("enqueued") == "1"
+    beat = float(meta.get("beat") or created)
     return CampaignStatus(
         campaign_id=campaign_id,
         control=control,
         counts=counts,
         total=int(meta.get("total", 0)),
         read=int(meta.get("read", 0)),
-        enqueued=meta.get("enqueued") == "1",
+        enqueued=enqueued,
         duplicates=int(meta.get("duplicates", 0)),
         rate=rate,
         eta=eta,
@@ -122,6 +160,8 @@ def campaign_status(
         pause_reason=meta.get("pause_reason") or None,
         enqueue_error=meta.get("enqueue_error") or None,
         created=created,
+        pending_chunks=ledger.pending_count(),
+        starter_lost=not enqueued and now - beat > STARTER_TIMEOUT,
     )
 
 
@@ -150,27 +190,51 @@ def pause(campaign_id: str, *, redis_url: str | None = None, app: Any = None) ->
     return ledger.control("paused")[1]
 
 
-def _submit(app: Any, campaign_id: str, rows: list[list[str]], queue: str | None) -> None:
-    if app is None:
-        from celery import current_app
+def _submitter(ledger: Ledger, app: Any, redis_url: str | None) -> Callable[[list[ChunkRow]], None]:
+    """A function enqueueing one chunk of ``ledger``'s campaign on the resolved app."""
+    target = resolve_app(app, redis_url)
+    queue = CampaignSpec.from_json(ledger.spec()).queue
 
-        app = current_app
-    app.send_task(TASK_NAME, args=(campaign_id, rows), queue=queue)
+    def submit(rows: list[ChunkRow]) -> None:
+        target.send_task(TASK_NAME, args=(ledger.campaign_id, rows), queue=queue)
+
+    return submit
+
+
+def _sweep(ledger: Ledger, app: Any, redis_url: str | None, grace: float) -> SweepResult:
+    return sweep_ledger(ledger, _submitter(ledger, app, redis_url), grace=grace)
+
+
+def sweep(
+    campaign_id: str, *, redis_url: str | None = None, app: Any = None, grace: float = 0.0
+) -> SweepResult:
+    """Enqueue the chunks a dead starter wrote but never enqueued (see :mod:`.orphans`).
+
+    Only chunks pending for ``grace`` seconds or more are taken; with the
+    default 0 a chunk a live starter is enqueueing right now may be enqueued
+    twice, which sends nobody twice (claims are atomic).
+    """
+    ledger = open_ledger(campaign_id, redis_url=redis_url, app=app)
+    return _sweep(ledger, app, redis_url, grace)
 
 
 def resume(campaign_id: str, *, redis_url: str | None = None, app: Any = None) -> int:
-    """Let workers claim again and enqueue the chunks parked while paused; returns their number."""
+    """Let workers claim again, enqueue the chunks parked while paused and sweep orphans.
+
+    Returns the number of chunks enqueued. A running campaign is only swept
+    (so ``resume`` also recovers from a dead starter); a cancelled one refuses.
+    """
     ledger = open_ledger(campaign_id, redis_url=redis_url, app=app)
     _old, new = ledger.control("running")
     if new != "running":
         raise ValueError(f"campaign {campaign_id} is {new}; only a paused campaign resumes")
     ledger.set_meta(pause_reason="")
-    queue = CampaignSpec.from_json(ledger.spec()).queue
+    submit = _submitter(ledger, app, redis_url)
     count = 0
     for payload in ledger.pop_parked():  # each removed only once it is enqueued again
-        _submit(app, campaign_id, json.loads(payload), queue)
+        submit(json.loads(payload))
         count += 1
-    return count
+    return count + sweep_ledger(ledger, submit, grace=0.0).chunks
 
 
 def cancel(campaign_id: str, *, redis_url: str | None = None, app: Any = None) -> str:
@@ -196,12 +260,18 @@ def resend_unknown(campaign_id: str, *, redis_url: str | None = None, app: Any =
         raise ValueError(f"campaign {campaign_id} is {ledger.control_state()}; resume it first")
     spec = CampaignSpec.from_json(ledger.spec())
     addresses = list(ledger.addresses_in("maybe_sent"))
+    submit = _submitter(ledger, app, redis_url)
     total = 0
     for group in chunked(addresses, spec.chunk_size):
         data = ledger.data_of(group)
+        candidates = [[a, a, d or ""] for a, d in zip(group, data, strict=True)]
+        # Pending first: a crash after the records moved back to queued
+        # leaves a chunk the sweep finds.
+        chunk = ledger.add_pending_chunk(candidates)
         moved = set(ledger.requeue_unknown(group))
-        rows = [[a, a, d or ""] for a, d in zip(group, data, strict=True) if a in moved]
+        rows = [row for row in candidates if row[0] in moved]
         if rows:
-            _submit(app, campaign_id, rows, spec.queue)
+            submit(rows)
             total += len(rows)
+        ledger.chunk_enqueued(chunk)
     return total

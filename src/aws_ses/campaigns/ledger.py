@@ -5,8 +5,14 @@ States: ``queued -> sending -> sent | failed | maybe_sent``, plus ``skipped``
 enqueued. Every change is one Lua script (:mod:`._scripts`), so a recipient
 is taken by at most one worker and the counts always equal the records.
 
+Each chunk the starter writes is kept as *pending* (its rows, in the same
+script as the records) until its Celery task is enqueued, so the orphan sweep
+(:mod:`aws_ses.campaigns.orphans`) can enqueue the chunks of a starter that
+died in between.
+
 All keys of a campaign share the hash tag ``{<campaign id>}``, so the
-scripts also run on Redis Cluster.
+scripts also run on Redis Cluster. The one key outside it, :data:`INDEX`,
+lists the campaigns for the periodic sweep.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DONE_STATES",
+    "INDEX",
     "STATES",
     "Claim",
     "Ledger",
     "Record",
+    "WrittenChunk",
     "connect",
 ]
 
@@ -35,6 +43,10 @@ STATES = ("queued", "sending", "sent", "failed", "maybe_sent", "skipped")
 DONE_STATES = frozenset({"sent", "failed", "maybe_sent", "skipped"})
 Control = Literal["running", "paused", "cancelled"]
 Outcome = Literal["sent", "failed", "maybe_sent", "retry"]
+#: The set of campaign ids in a Redis (read by the periodic sweep task).
+INDEX = "aws_ses:campaigns"
+#: A chunk row as a task gets it: [ledger key, address to send to, template data JSON or ""].
+ChunkRow = list[str]
 
 
 def connect(url: str) -> redis.Redis:
@@ -58,6 +70,14 @@ class Claim:
     held: dict[str, float] = field(default_factory=dict)
     # Found with an expired claim whose request may have left: now maybe_sent.
     unknown: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenChunk:
+    """What :meth:`Ledger.write_chunk` added: a pending chunk (None: nothing to send)."""
+
+    chunk_id: str | None
+    rows: list[ChunkRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +121,8 @@ class Ledger:
         self.timeline = f"{tag}:tl"
         self.park = f"{tag}:park"
         self.data = f"{tag}:data"
+        self.chunks = f"{tag}:chunks"
+        self.pending = f"{tag}:pending"
         self.clock = time.time
         self._scripts: dict[str, Any] = {}
 
@@ -117,6 +139,7 @@ class Ledger:
         if not self.redis.hsetnx(self.meta, "spec", fields["spec"]):
             raise ValueError(f"campaign {self.campaign_id!r} already exists")
         self.redis.hset(self.meta, mapping=fields)
+        self.redis.sadd(INDEX, self.campaign_id)
 
     def exists(self) -> bool:
         return bool(self.redis.hexists(self.meta, "spec"))
@@ -142,19 +165,72 @@ class Ledger:
             found = self._scripts[script] = self.redis.register_script(script)
         return found(keys=list(keys), args=list(args))
 
-    def enqueue(self, rows: Sequence[tuple[str, str, str]]) -> list[str]:
-        """Add ``(address, state, code)`` rows; return the new ``queued`` addresses.
+    def write_chunk(
+        self, rows: Sequence[tuple[str, str, str, str, str]], *, resume: bool = False
+    ) -> WrittenChunk:
+        """Add ``(key, state, code, address, data JSON)`` rows, one chunk of the source.
 
-        An address already in the campaign is counted as a duplicate and not
-        returned, so a source listing someone twice mails them once.
+        An address already in the campaign is a duplicate and is left out
+        (counted, unless ``resume``: a resumed stream meets what it wrote
+        before). The new ``queued`` rows come back as a pending chunk; call
+        :meth:`chunk_enqueued` once its task is on the broker.
         """
         if not rows:
-            return []
-        args: list[Any] = [self.clock()]
+            return WrittenChunk(None)
+        args: list[Any] = [self.clock(), "1" if resume else "0"]
         for row in rows:
             args.extend(row)
-        found = self._run(_scripts.ENQUEUE, [self.meta, self.rec, self.counts_key], args)
-        return [_text(a) for a in found]
+        keys = [self.meta, self.rec, self.counts_key, self.chunks, self.pending]
+        chunk, *accepted = (_text(x) for x in self._run(_scripts.ENQUEUE, keys, args))
+        if not chunk:
+            return WrittenChunk(None)
+        by_key: dict[str, tuple[str, str, str, str, str]] = {}
+        for row in rows:
+            by_key.setdefault(row[0], row)  # the first of a key twice in one chunk won
+        return WrittenChunk(chunk, [[a, by_key[a][3], by_key[a][4]] for a in accepted])
+
+    def enqueue(self, rows: Sequence[tuple[str, str, str]]) -> list[str]:
+        """Add ``(address, state, code)`` rows; return the new ``queued`` addresses."""
+        written = self.write_chunk([(a, s, c, a, "") for a, s, c in rows])
+        return [row[0] for row in written.rows]
+
+    def add_pending_chunk(self, rows: Sequence[ChunkRow]) -> str:
+        """Keep ``rows`` as a pending chunk before their records move back to ``queued``."""
+        chunk = str(self.redis.hincrby(self.meta, "chunks", 1))
+        pipe = self.redis.pipeline()
+        pipe.hset(self.chunks, chunk, json.dumps([list(r) for r in rows]))
+        pipe.zadd(self.pending, {chunk: self.clock()})
+        pipe.execute()
+        return chunk
+
+    def chunk_enqueued(self, chunk_id: str) -> None:
+        """The chunk's task is on the broker: it is no longer the sweep's business."""
+        pipe = self.redis.pipeline()
+        pipe.zrem(self.pending, chunk_id)
+        pipe.hdel(self.chunks, chunk_id)
+        pipe.execute()
+
+    def pending_chunks(self, older_than: float = 0.0) -> list[str]:
+        """Chunks written at least ``older_than`` seconds ago whose task is not known enqueued."""
+        limit = self.clock() - older_than
+        return [_text(c) for c in self.redis.zrangebyscore(self.pending, "-inf", limit)]
+
+    def pending_count(self) -> int:
+        return int(self.redis.zcard(self.pending))
+
+    def chunk_rows(self, chunk_id: str) -> list[ChunkRow] | None:
+        raw = self.redis.hget(self.chunks, chunk_id)
+        if raw is None:
+            return None
+        rows: list[ChunkRow] = json.loads(_text(raw))
+        return rows
+
+    def states_of(self, keys: Sequence[str]) -> list[str | None]:
+        """The state of each key (None: not in the ledger)."""
+        if not keys:
+            return []
+        raws = self.redis.hmget(self.rec, list(keys))
+        return [None if raw is None else str(json.loads(_text(raw))["s"]) for raw in raws]
 
     def claim(self, addresses: Sequence[str], *, token: str, lease: float, payload: str) -> Claim:
         """Claim ``addresses`` for one task run (see the CLAIM script)."""
@@ -286,4 +362,7 @@ class Ledger:
             self.timeline,
             self.park,
             self.data,
+            self.chunks,
+            self.pending,
         )
+        self.redis.srem(INDEX, self.campaign_id)

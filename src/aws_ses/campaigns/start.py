@@ -11,7 +11,8 @@ from typing import Any
 
 from aws_ses.bulk import MAX_BULK_ENTRIES
 from aws_ses.campaigns.celery_app import TASK_NAME, ledger_url
-from aws_ses.campaigns.ledger import Ledger, connect
+from aws_ses.campaigns.ledger import ChunkRow, Ledger, connect
+from aws_ses.campaigns.orphans import sweep_ledger
 from aws_ses.campaigns.sources import Recipient, RecipientSource, chunked, read_source
 from aws_ses.campaigns.spec import CampaignSpec
 from aws_ses.errors import SesValidationError
@@ -67,19 +68,42 @@ def enqueue_rows(
     chunk_size: int,
     suppressed: set[str],
     skip: SkipHook | None,
-    submit: Callable[[list[list[str]]], None],
+    submit: Callable[[list[ChunkRow]], None],
+    resume: bool = False,
 ) -> Iterator[int]:
-    """Write each chunk's records, submit its new rows; yields the running total read."""
+    """Write each chunk's records, submit its new rows; yields the running total read.
+
+    The records and the pending chunk are written in one step and the mark
+    is cleared only once ``submit`` returned, so a process killed in between
+    leaves a chunk the orphan sweep enqueues. With ``resume`` the recipients
+    already in the ledger (written by a starter that died) are passed over.
+    """
     read = 0
     for chunk in chunked(recipients, chunk_size):
         read += len(chunk)
         rows = [_classify(r, suppressed, skip) for r in chunk]
         address_of = {r.email.strip().lower(): r.email.strip() for r in chunk}
-        data_of = {key: data for key, _, _, data in rows}
-        accepted = ledger.enqueue([(key, state, code) for key, state, code, _ in rows])
-        if accepted:
-            submit([[key, address_of[key], data_of[key]] for key in accepted])
+        written = ledger.write_chunk(
+            [(key, state, code, address_of[key], data) for key, state, code, data in rows],
+            resume=resume,
+        )
+        if written.chunk_id is not None:
+            submit(written.rows)
+            ledger.chunk_enqueued(written.chunk_id)
         yield read
+
+
+def _resume_check(ledger: Ledger, spec: CampaignSpec) -> None:
+    """A resumed campaign must be started again with the settings it has."""
+    stored = ledger.spec()
+    wanted = json.loads(json.dumps(spec.to_json()))
+    changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+    if changed:
+        raise SesValidationError(
+            "campaign_id",
+            f"campaign {ledger.campaign_id!r} was started with other values of "
+            f"{', '.join(changed)}; resume it with the same settings",
+        )
 
 
 def start_campaign(
@@ -105,6 +129,7 @@ def start_campaign(
     retry_base: float = 0.5,
     queue: str | None = None,
     background: bool = True,
+    resume: bool = False,
 ) -> str:
     """Start a campaign and return its id at once.
 
@@ -116,6 +141,10 @@ def start_campaign(
     Redis-backed rate limiter on the campaign's Redis with ``rate_limit="auto"``.
     ``background=True`` reads the source on a thread of this process (the
     interpreter waits for it before exiting); ``False`` reads it before returning.
+
+    ``resume=True`` with the ``campaign_id`` of a campaign whose starter died
+    finishes it: the orphaned chunks are enqueued, then the same source is
+    streamed again, passing over every recipient already in the ledger.
     """
     if app is None:
         from celery import current_app
@@ -139,15 +168,26 @@ def start_campaign(
         queue=queue,
     )
     spec.check()
+    if resume and not campaign_id:
+        raise SesValidationError("campaign_id", "resume=True needs the id of the campaign")
     cid = campaign_id or uuid.uuid4().hex[:16]
     if not cid.replace("-", "").replace("_", "").isalnum():
         raise SesValidationError("campaign_id", "letters, digits, '-' and '_' only")
     source = read_source(recipients, email_field=email_field)  # bad paths fail here
     ledger = Ledger(connect(url), cid)
-    ledger.create(spec.to_json())
 
-    def submit(rows: list[list[str]]) -> None:
+    def submit(rows: list[ChunkRow]) -> None:
         app.send_task(TASK_NAME, args=(cid, rows), queue=queue)
+
+    if resume:
+        if not ledger.exists():
+            raise SesValidationError("campaign_id", f"no campaign {cid!r} to resume in this Redis")
+        _resume_check(ledger, spec)
+        ledger.set_meta(enqueued=0, enqueue_error="", beat=ledger.clock())
+        sweep_ledger(ledger, submit)  # the dead starter's last chunk first
+    else:
+        ledger.create(spec.to_json())
+        ledger.set_meta(beat=ledger.clock())
 
     def run() -> None:
         try:
@@ -159,8 +199,9 @@ def start_campaign(
                 suppressed=suppressed,
                 skip=skip,
                 submit=submit,
+                resume=resume,
             ):
-                ledger.set_meta(read=read)
+                ledger.set_meta(read=read, beat=ledger.clock())  # the starter is alive
         except Exception as exc:  # reported by campaign_status, not lost in a thread
             log.exception("campaign %s: reading the recipients failed", cid)
             ledger.set_meta(enqueue_error=f"{type(exc).__name__}: {exc}")

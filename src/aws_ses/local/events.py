@@ -33,6 +33,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import email.utils
+import functools
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -110,11 +111,16 @@ def _addresses(values: Iterable[str]) -> list[str]:
     ]
 
 
-def _headers(raw: str) -> list[tuple[str, str]]:
-    if not raw:
-        return []
+@functools.lru_cache(maxsize=64)
+def _parsed_headers(raw: str) -> tuple[tuple[str, str], ...]:
     parsed = email.parser.Parser(policy=email.policy.default).parsestr(raw, headersonly=True)
-    return [(name, str(value)) for name, value in parsed.items()]
+    return tuple((name, str(value)) for name, value in parsed.items())
+
+
+def _headers(raw: str) -> list[tuple[str, str]]:
+    # Every event of a message (send, delivery, ...) reads the same header
+    # block, and parsing it is most of an event's cost: parse it once.
+    return list(_parsed_headers(raw)) if raw else []
 
 
 def _moment(seconds: float) -> datetime:

@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -92,6 +93,7 @@ __all__ = [
     "resources",
     "save",
     "split_operation",
+    "with_defaults",
 ]
 
 SENDING_OPERATIONS = frozenset({"SendEmail", "SendBulkEmail", "SendCustomVerificationEmail"})
@@ -722,6 +724,19 @@ def generic_handler(op_name: str) -> Handler:
     return run
 
 
+def with_defaults(op_name: str, defaults: Mapping[str, Any]) -> Handler:
+    """The generic handler of ``op_name``, filling the members SES fills in
+    when the request leaves them out (``Tags: []`` on a create)."""
+    generic = generic_handler(op_name)
+
+    def run(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+        given = {k: v for k, v in params.items() if v is not None}
+        return generic(state, {**copy.deepcopy(dict(defaults)), **given})
+
+    run.__name__ = f"defaulted_{op_name}"
+    return run
+
+
 # -------------------------------------------------------- tenant resources
 
 
@@ -748,10 +763,19 @@ def _export_job(state: ServerState, doc: dict[str, Any]) -> None:
     )
 
 
+def _import_job(state: ServerState, doc: dict[str, Any]) -> None:
+    # What ListImportJobs' ImportDestinationType filter compares; no output shape has it.
+    destination = doc.get("ImportDestination") or {}
+    doc["ImportDestinationType"] = (
+        "CONTACT_LIST" if "ContactListDestination" in destination else "SUPPRESSION_LIST"
+    )
+
+
 def _dedicated_ip_pool(state: ServerState, doc: dict[str, Any]) -> None:
     doc.setdefault("ScalingMode", "STANDARD")
 
 
 _CREATE_HOOKS["TenantResourceAssociation"] = _tenant_association
 _CREATE_HOOKS["ExportJob"] = _export_job
+_CREATE_HOOKS["ImportJob"] = _import_job
 _CREATE_HOOKS["DedicatedIpPool"] = _dedicated_ip_pool

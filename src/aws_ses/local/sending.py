@@ -449,6 +449,9 @@ class _Draft:
     render_error: str | None = None
     reply_to: list[str] = field(default_factory=list)
     raw_content: bool = False  # Raw content: the bytes are the caller's own
+    # Composed here with no attachments: nothing in the bytes that the draft's
+    # own fields do not already hold, so delivery need not parse them again.
+    plain_composed: bool = False
 
     @property
     def recipients(self) -> list[str]:
@@ -506,6 +509,7 @@ def _compose(
         )
     except SesValidationError as exc:
         raise _bad(str(exc)) from None
+    draft.plain_composed = not attachments
 
 
 def _render(
@@ -635,7 +639,7 @@ def _deliver(state: ServerState, draft: _Draft, source_identity: str) -> str:
         # Bodies of a large message are read from its bytes when asked for.
         subject, attachments = mime_index.parts(draft.raw, bodies=False)[::3]
         text = html = None
-    elif draft.raw:
+    elif draft.raw and not draft.plain_composed:
         parsed_subject, parsed_text, parsed_html, attachments = message_parts(draft.raw)
         if draft.raw_content:
             subject, text, html = parsed_subject, parsed_text, parsed_html

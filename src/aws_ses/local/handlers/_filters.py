@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_ses.local.state import ApiError
 
-__all__ = ["Test", "apply_filter"]
+__all__ = ["Test", "apply_filter", "equals"]
 
 Test = Callable[[dict[str, Any], str], bool]
 

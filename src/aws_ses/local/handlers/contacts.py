@@ -1,4 +1,4 @@
-"""Contacts of contact lists: topic defaults and the ``ListContacts`` filter.
+"""Contact lists and their contacts: topic defaults and the ``ListContacts`` filter.
 
 A contact's ``TopicDefaultPreferences`` are its list's topics that the
 contact has no preference for, each with the topic's
@@ -20,6 +20,10 @@ from aws_ses.local.state import HandlerTable, ServerState
 __all__ = ["handlers"]
 
 handlers = HandlerTable()
+# A list created without topics or tags shows both as empty lists.
+handlers.add(
+    "CreateContactList", engine.with_defaults("CreateContactList", {"Topics": [], "Tags": []})
+)
 
 
 def _topic_defaults(state: ServerState, list_name: str) -> dict[str, str]:

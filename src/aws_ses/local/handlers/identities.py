@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
+from aws_ses.local.handlers._filters import Test, apply_filter, equals
 from aws_ses.local.resources import (
     CONFIGURATION_SET_KIND,
     EXISTS_MESSAGES,
@@ -156,9 +156,9 @@ def get_email_identity(state: ServerState, params: dict[str, Any]) -> dict[str, 
     return build(op.output, doc, Ctx(state, None, "Get", current_time(state)))
 
 
-_IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
-    "IDENTITY_TYPE": lambda doc, v: doc.get("IdentityType") == v,
-    "VERIFICATION_STATUS": lambda doc, v: doc.get("VerificationStatus") == v,
+_IDENTITY_FILTERS: dict[str, Test] = {
+    "IDENTITY_TYPE": equals("IdentityType"),
+    "VERIFICATION_STATUS": equals("VerificationStatus"),
     "IDENTITY_NAME_CONTAINS": lambda doc, v: v.lower() in str(doc.get("EmailIdentity")).lower(),
 }
 
@@ -166,11 +166,7 @@ _IDENTITY_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
 @handlers.register("ListEmailIdentities")
 def list_email_identities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     docs = [{"EmailIdentity": key, **doc} for key, doc in state.store.list(IDENTITY_KIND)]
-    for key, value in (params.get("Filter") or {}).items():
-        test = _IDENTITY_FILTERS.get(key)
-        if test is None:
-            raise bad_request(f"Invalid filter key: {key}")
-        docs = [d for d in docs if test(d, str(value))]
+    docs = apply_filter(docs, params.get("Filter"), _IDENTITY_FILTERS)
     op = operation_by_name("ListEmailIdentities")
     page, token = paginate(op, params, docs)
     result: dict[str, Any] = {

@@ -2,7 +2,10 @@
 
 ``UpdateReputationEntityPolicy`` and
 ``UpdateReputationEntityCustomerManagedStatus`` set an entity's policy and
-sending status (an entity exists as soon as it is named).
+sending status (an entity exists as soon as it is named). Until then an entity
+shows what SES shows for a resource nobody has changed: the ``none`` policy,
+both status records ``ENABLED`` and so an ``ENABLED`` aggregate, and no
+``ReputationImpact`` (no findings).
 ``ListReputationEntities`` ``Filter``: ``ENTITY_TYPE``, ``REPUTATION_IMPACT``,
 ``SENDING_STATUS`` (the aggregate) and ``ENTITY_REFERENCE_PREFIX``.
 ``ListRecommendations`` ``Filter``: ``TYPE``, ``IMPACT``, ``STATUS`` and
@@ -16,12 +19,32 @@ from typing import Any
 
 from aws_ses.local import resources as engine
 from aws_ses.local.handlers._filters import apply_filter, equals
-from aws_ses.local.resources import current_time, load, resources, save
+from aws_ses.local.resources import current_time, load, public_members, resources, save
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
 
 handlers = HandlerTable()
+
+
+def _shown(state: ServerState, doc: dict[str, Any]) -> dict[str, Any]:
+    """The entity with the members SES fills in for one nobody has changed."""
+    policy = f"arn:aws:ses:{state.options.region}:aws:reputation-policy/none"
+    return {
+        "ReputationManagementPolicy": policy,
+        "CustomerManagedStatus": {"Status": "ENABLED"},
+        "AwsSesManagedStatus": {"Status": "ENABLED"},
+        "SendingStatusAggregate": "ENABLED",
+        **public_members(doc),
+    }
+
+
+@handlers.register("GetReputationEntity")
+def get_reputation_entity(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
+    res = resources()["ReputationEntity"]
+    doc = _shown(state, load(state, res, params))
+    op = engine.operation_by_name("GetReputationEntity")
+    return engine.build(op.output, doc, engine.Ctx(state, res, "Get", current_time(state)))
 
 
 def _update_reputation_entity(
@@ -59,7 +82,7 @@ def update_reputation_entity_customer_managed_status(
 @handlers.register("ListReputationEntities")
 def list_reputation_entities(state: ServerState, params: dict[str, Any]) -> dict[str, Any]:
     res = engine.resources()["ReputationEntity"]
-    docs = [d for _, d in state.store.list(res.kind)]
+    docs = [_shown(state, d) for _, d in state.store.list(res.kind)]
     docs = apply_filter(
         docs,
         params.get("Filter"),

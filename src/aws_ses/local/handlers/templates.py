@@ -1,4 +1,5 @@
-"""``TestRenderEmailTemplate``: a stored template rendered with SES's Handlebars
+"""Email templates: created with ``Tags: []`` when the request has none, and
+``TestRenderEmailTemplate``, a stored template rendered with SES's Handlebars
 subset into the MIME message SES would send.
 """
 
@@ -13,12 +14,14 @@ from aws_ses.local.resources import (
     bad_request,
     current_time,
     not_found,
+    with_defaults,
 )
 from aws_ses.local.state import HandlerTable, ServerState
 
 __all__ = ["handlers"]
 
 handlers = HandlerTable()
+handlers.add("CreateEmailTemplate", with_defaults("CreateEmailTemplate", {"Tags": []}))
 
 
 @handlers.register("TestRenderEmailTemplate")

@@ -1,4 +1,5 @@
-"""Tenant list operations with their filters.
+"""Tenants (created with ``Tags: []`` when the request has none) and the
+tenant list operations with their filters.
 
 ``ListTenants`` ``Filter``: ``TENANT_NAME_CONTAINS`` (case-insensitive
 substring) and ``SENDING_STATUS``; ``ListTenantResources``: ``RESOURCE_TYPE``
@@ -19,6 +20,8 @@ __all__ = ["handlers"]
 handlers = HandlerTable()
 
 _ASSOCIATION = "tenant_resource_association"
+
+handlers.add("CreateTenant", engine.with_defaults("CreateTenant", {"Tags": []}))
 
 
 def _list(state: ServerState, params: dict[str, Any], op_name: str, noun: str, docs: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Management commands of the aws-ses Django integration (``ses_campaign``)."""
