@@ -130,3 +130,13 @@ def test_an_address_entry_encodes_as_the_generic_walk_does(address: object) -> N
     except SesValidationError as exc:
         fast = (exc.field, exc.problem)
     assert fast == _generic_entry(7, entry)
+
+
+def test_reserved_double_hyphen_labels_are_left_to_email_validator() -> None:
+    from aws_ses.addresses import _simple
+
+    # IDNA reserves "--" in a label's third and fourth places; email-validator refuses it.
+    assert _simple("0@00--0.com") is None
+    normalized, problem = address_problem("0@00--0.com")
+    assert normalized == "" and problem is not None
+    assert _simple("a@b-c.example.com") == "a@b-c.example.com"

@@ -235,8 +235,9 @@ def _simple(addr_spec: str) -> str | None:
         or len(domain) > MAX_DOMAIN_OCTETS
         or len(local) + 1 + len(domain) > MAX_ADDRESS_OCTETS
         or domain.rsplit(".", 1)[1] in _SPECIAL_TLDS
-        or domain.startswith("xn--")
-        or ".xn--" in domain
+        # "xn--" labels, and any label with "--" in its third and fourth
+        # places (reserved by IDNA), are for email-validator to judge.
+        or "--" in domain
     ):
         return None
     return f"{local}@{domain}"

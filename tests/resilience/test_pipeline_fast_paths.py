@@ -92,19 +92,30 @@ async def test_temporary_credentials_still_go_through_the_refreshing_cache() -> 
     assert provider.loads == 3
 
 
-def test_an_unwatched_call_gets_the_shared_quiet_observer() -> None:
+def test_an_unwatched_call_gets_the_shared_quiet_observer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Other tests of the session may have set a tracer provider: none here.
+    monkeypatch.setattr("aws_ses.observability.otel.tracing_active", lambda: False)
     config = SesConfig(region="us-east-1")
     first = observe("send_email", "us-east-1", "host", {}, config)
     assert isinstance(first, QuietObserver) and first.name == "SendEmail"
     assert observe("send_email", "eu-west-1", "other", {"x": 1}, config) is first
     hooked = SesConfig(region="us-east-1", hooks={"response": [lambda view: None]})
-    assert isinstance(observe("send_email", "us-east-1", "host", {}, hooked), CallObserver)
+    watched = [observe("send_email", "us-east-1", "host", {}, hooked)]
+    monkeypatch.setattr("aws_ses.observability.otel.tracing_active", lambda: True)
+    watched.append(observe("send_email", "us-east-1", "host", {}, config))
+    for observer in watched:
+        assert isinstance(observer, CallObserver)
+        observer.success(None)  # ends its span, if one was started
 
 
 def test_debug_call_logs_make_the_call_watched(caplog: pytest.LogCaptureFixture) -> None:
     config = SesConfig(region="us-east-1")
     with caplog.at_level(logging.DEBUG, logger="aws_ses.call"):
-        assert isinstance(observe("send_email", "us-east-1", "host", {}, config), CallObserver)
+        observer = observe("send_email", "us-east-1", "host", {}, config)
+        assert isinstance(observer, CallObserver)
+        observer.success(None)
 
 
 def test_retries_are_logged_when_nobody_watches(caplog: pytest.LogCaptureFixture) -> None:
