@@ -1,4 +1,4 @@
-"""Generate the operation specs, wire types and client methods from botocore's SES v2 model.
+"""Generate the operation specs and client methods from botocore's SES v2 model.
 
 botocore is read here, at development time only; the library never imports it.
 No documentation text from the model is copied: every docstring is written
@@ -46,7 +46,7 @@ class Model:
         self.paginators = loader.load_service_model(SERVICE, "paginators-1")["pagination"]
         self.shapes: dict[str, dict[str, Any]] = self.api["shapes"]
         self.operations: dict[str, dict[str, Any]] = self.api["operations"]
-        self.output_shapes = self._reachable(
+        self.output_shapes = self.reachable(
             op["output"]["shape"] for op in self.operations.values() if "output" in op
         )
         self.header = HEADER.format(
@@ -65,7 +65,7 @@ class Model:
             yield shape["key"]["shape"]
             yield shape["value"]["shape"]
 
-    def _reachable(self, roots: Iterable[str]) -> set[str]:
+    def reachable(self, roots: Iterable[str]) -> set[str]:
         seen: set[str] = set()
         stack = list(roots)
         while stack:
@@ -164,83 +164,21 @@ def gen_model(model: Model) -> str:
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------ types.py
+# ------------------------------------------------------------------ wire types
+# The types themselves are written by tools/codegen/wire_types.py.
 
 
-def _field_type(model: Model, shape_name: str) -> str:
+def field_type(model: Model, shape_name: str) -> str:
+    """The Python annotation of a wire type field holding shape ``shape_name``."""
     shape = model.shapes[shape_name]
     kind = shape["type"]
     if kind == "structure":
         return shape_name
     if kind == "list":
-        return f"list[{_field_type(model, shape['member']['shape'])}]"
+        return f"list[{field_type(model, shape['member']['shape'])}]"
     if kind == "map":
-        return f"dict[str, {_field_type(model, shape['value']['shape'])}]"
+        return f"dict[str, {field_type(model, shape['value']['shape'])}]"
     return PY_SCALARS[kind]
-
-
-def _describe(name: str, model: Model) -> str:
-    for op, spec in model.operations.items():
-        if spec.get("input", {}).get("shape") == name:
-            return f"Input of the ``{op}`` operation."
-        if spec.get("output", {}).get("shape") == name:
-            return f"Output of the ``{op}`` operation."
-    if model.shapes[name].get("exception"):
-        return f"Body of the ``{name}`` error."
-    return f"The SES v2 ``{name}`` structure."
-
-
-def gen_types(model: Model) -> str:
-    structs = sorted(n for n, s in model.shapes.items() if s["type"] == "structure")
-    lines = [
-        model.header,
-        '"""Wire types: one ``msgspec.Struct`` per SES v2 structure (generated).',
-        "",
-        "Attributes use snake_case; each carries its wire name. Structures that can",
-        "appear in a response have every field optional so that what SES omits or",
-        "adds never breaks decoding; enumerations are plain strings for the same reason.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import datetime as _dt",
-        "",
-        "import msgspec as _m",
-        "",
-        "from aws_ses._metadata import ResponseMetadata",
-        "",
-        "__all__ = [",
-        *[f"    {n!r}," for n in structs],
-        "]",
-        "",
-    ]
-    outputs = {spec["output"]["shape"] for spec in model.operations.values() if "output" in spec}
-    for name in structs:
-        shape = model.shapes[name]
-        lenient = name in model.output_shapes
-        required = set(shape.get("required", ()))
-        lines.append("")
-        lines.append(f"class {name}(_m.Struct, kw_only=True, omit_defaults=True):")
-        lines.append(f'    """{_describe(name, model)}"""')
-        members = shape["members"]
-        lines.append("")
-        if name in outputs:
-            # Filled in by the client after decoding (request id, status, attempts).
-            lines.append(
-                "    response_metadata: ResponseMetadata | None = "
-                '_m.field(default=None, name="ResponseMetadata")'
-            )
-        elif not members:
-            continue
-        for wire, m in members.items():
-            ftype = _field_type(model, m["shape"])
-            pname = py_name(wire)
-            if wire in required and not lenient:
-                lines.append(f"    {pname}: {ftype} = _m.field(name={wire!r})")
-            else:
-                lines.append(f"    {pname}: {ftype} | None = _m.field(default=None, name={wire!r})")
-    lines.append("")
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------- operations / services
@@ -322,7 +260,7 @@ def _methods(model: Model, op: str, name: str, target: str, is_async: bool) -> l
         in_token, _, result_key, _ = pag
         out_shape = model.shapes[spec["output"]["shape"]]
         elem_shape = model.shapes[out_shape["members"][result_key]["shape"]]["member"]["shape"]
-        elem = _field_type(model, elem_shape)
+        elem = field_type(model, elem_shape)
         elem = f"t.{elem}" if model.shapes[elem_shape]["type"] == "structure" else elem
         sig, params = _signature(model, op, skip=frozenset({in_token}))
         itype = f"AsyncIterator[{elem}]" if is_async else f"Iterator[{elem}]"
@@ -509,7 +447,6 @@ def generate() -> dict[str, str]:
     model = Model()
     return {
         "src/aws_ses/_generated/model.py": gen_model(model),
-        "src/aws_ses/_generated/types.py": gen_types(model),
         "src/aws_ses/_generated/sync_operations.py": gen_operations(model, is_async=False),
         "src/aws_ses/_generated/async_operations.py": gen_operations(model, is_async=True),
         "src/aws_ses/_generated/sync_services.py": gen_services(model, is_async=False),
