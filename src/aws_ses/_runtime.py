@@ -10,13 +10,13 @@ from __future__ import annotations
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+
+import msgspec
 
 __all__ = ["DEFAULT_RUNTIME", "Runtime"]
 
 
-@dataclass(frozen=True, slots=True)
-class Runtime:
+class Runtime(msgspec.Struct, frozen=True):
     """``monotonic()`` seconds, blocking ``sleep``, asyncio ``asleep`` (None:
     ``asyncio.sleep``), and ``random()`` in [0, 1)."""
 

@@ -32,9 +32,10 @@ import os
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from ..errors import CredentialsError
 
@@ -124,14 +125,16 @@ def _fail(path: Path, lineno: int, problem: str) -> CredentialsError:
     return CredentialsError(f"malformed AWS shared file {path}, line {lineno}: {problem}")
 
 
-@dataclass
 class _Key:
     """A key being read: its first line plus any continuation lines."""
 
-    lineno: int
-    indent: int
-    first: str
-    more: list[tuple[int, str]] = field(default_factory=list)
+    __slots__ = ("first", "indent", "lineno", "more")
+
+    def __init__(self, lineno: int, indent: int, first: str) -> None:
+        self.lineno = lineno
+        self.indent = indent
+        self.first = first
+        self.more: list[tuple[int, str]] = []
 
 
 def _finish(key: _Key, path: Path) -> str | dict[str, str]:
@@ -239,8 +242,7 @@ def _read(path: Path) -> list[tuple[str, int, Section]] | None:
 # ---------------------------------------------------------------- profiles
 
 
-@dataclass(frozen=True, repr=False)
-class SharedFiles:
+class SharedFiles(msgspec.Struct, frozen=True):
     """Both shared files, parsed.
 
     ``credentials`` and ``config`` map profile names to their sections, as

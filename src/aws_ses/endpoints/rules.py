@@ -20,8 +20,9 @@ import ipaddress
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from aws_ses.errors import SesValidationError
 
@@ -48,13 +49,12 @@ class RuleSetError(Exception):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class RuleEndpoint:
+class RuleEndpoint(msgspec.Struct, frozen=True):
     """What an ``endpoint`` rule evaluates to."""
 
     url: str
-    headers: dict[str, list[str]] = field(default_factory=dict)
-    properties: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    properties: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 # ------------------------------------------------------------ library functions
