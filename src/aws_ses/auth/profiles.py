@@ -27,7 +27,6 @@ on it.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shlex
@@ -37,6 +36,7 @@ from typing import Any
 
 import msgspec
 
+from .._lazy import lazy_logger
 from ..errors import CredentialsError
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
     "profile_name",
 ]
 
-logger = logging.getLogger("aws_ses.auth")
+logger = lazy_logger("aws_ses.auth")
 
 #: A section: plain values are ``str``, sub-sections ``dict[str, str]``.
 Section = dict[str, Any]

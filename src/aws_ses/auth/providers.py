@@ -8,7 +8,6 @@ in botocore's order, and :func:`resolve_region`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from importlib import import_module
 from pathlib import Path
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
 else:
     from ._aio import asyncio
 
+from .._lazy import lazy_logger
 from ..errors import CredentialsError
 from .base import (
     AsyncCredentialProvider,
@@ -55,7 +55,7 @@ __all__ = [
     "resolve_region",
 ]
 
-logger = logging.getLogger("aws_ses.auth")
+logger = lazy_logger("aws_ses.auth")
 
 
 class StaticCredentialProvider(Provider):

@@ -10,13 +10,13 @@ own account and never sees a value it could leak without redacting first.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from aws_ses._lazy import DEBUG
 from aws_ses.observability import logs, otel
 from aws_ses.observability.hooks import RequestView, ResponseView, has_hooks
 from aws_ses.observability.redact import destinations, redact_headers, redact_params, redact_url
@@ -89,7 +89,7 @@ class CallObserver:
         # Nobody watching (no tracer provider, DEBUG off, no hooks): the
         # common case costs a few checks and nothing else.
         self._watched = (
-            logs.call_log.isEnabledFor(logging.DEBUG)
+            logs.call_log.isEnabledFor(DEBUG)
             or has_hooks(config, "request")
             or has_hooks(config, "response")
             or otel.tracing_active()
