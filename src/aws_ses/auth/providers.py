@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,6 +34,8 @@ from .credentials import Credentials
 from .profiles import Section, SharedFiles, chosen_profile, env_value, environ_of, load_shared_files
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from aws_ses.transport.base import AsyncTransport, Transport
 
     from .assume_role import MfaTokenProvider
