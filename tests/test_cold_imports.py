@@ -277,3 +277,20 @@ def test_star_import_gives_every_wire_type() -> None:
         [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "369"
+
+
+def test_a_send_reads_only_the_model_tables_of_its_group(cold_send: dict[str, object]) -> None:
+    loaded = cold_send["after_send"]
+    assert isinstance(loaded, list)
+    tables = [m for m in loaded if m.startswith("aws_ses._generated.model.")]
+    assert sorted(tables) == ["aws_ses._generated.model.common", "aws_ses._generated.model.emails"]
+
+
+def test_every_shape_table_is_found_through_the_index() -> None:
+    from aws_ses._model import shape, shape_names
+
+    names = shape_names()
+    assert len(names) == 623
+    assert all(shape(name).name == name for name in names)
+    with pytest.raises(KeyError):
+        shape("NoSuchShape")

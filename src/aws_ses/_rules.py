@@ -4,7 +4,7 @@ The request serializer (flat methods), the builders, bulk sending and the
 local server all call the checks below, so the client and the server cannot
 drift apart. Each rule names its documented source. Lengths, enumerations and
 patterns that the SES v2 service model carries are not repeated here: they
-are generated into ``_generated/model.py`` and checked by the same walkers.
+are generated into ``_generated/model/`` and checked by the same walkers.
 
 Checks are plain functions over wire-form values (what goes into the JSON
 body): a string check returns the problem or ``None``; a structure check

@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATORS = ["tools.codegen.service", "tools.codegen.wire_types", "tools.codegen.endpoint_rules"]
+GENERATORS = [
+    "tools.codegen.service",
+    "tools.codegen.model_tables",
+    "tools.codegen.wire_types",
+    "tools.codegen.endpoint_rules",
+]
 
 
 def _format(path: str, source: str) -> str:

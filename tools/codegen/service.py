@@ -101,69 +101,6 @@ class Model:
         return ("NextToken", "NextToken", lists[0], "PageSize" if "PageSize" in inp else None)
 
 
-# ------------------------------------------------------------------ model.py
-
-
-def gen_model(model: Model) -> str:
-    """Shapes and operations as plain literals; ``aws_ses._model`` builds records lazily."""
-    lines = [
-        model.header,
-        '"""The SES v2 shapes and operations as data (generated).',
-        "",
-        "Plain tuples load fast from the bytecode cache; ``aws_ses._model`` turns",
-        "an entry into a ``Shape`` or ``Operation`` record the first time it is used.",
-        '"""',
-        "",
-        "from typing import Any, Final",
-        "",
-        "# name: (kind, members, required, member, key, value, enum, min, max, sensitive,",
-        "#        pattern)",
-        "# members: ((wire name, python name, shape, location, location name), ...)",
-        "SHAPES: Final[dict[str, tuple[Any, ...]]] = {",
-    ]
-    for name in sorted(model.shapes):
-        shape = model.shapes[name]
-        kind = shape["type"]
-        members = tuple(
-            (wire, py_name(wire), m["shape"], m.get("location"), m.get("locationName"))
-            for wire, m in shape.get("members", {}).items()
-        )
-        entry = (
-            kind,
-            members,
-            tuple(sorted(shape.get("required", ()))),
-            shape.get("member", {}).get("shape"),
-            shape.get("key", {}).get("shape"),
-            shape.get("value", {}).get("shape"),
-            tuple(sorted(shape["enum"])) if "enum" in shape else None,
-            int(shape["min"]) if "min" in shape else None,
-            int(shape["max"]) if "max" in shape else None,
-            bool(shape.get("sensitive", False)),
-            shape.get("pattern"),
-        )
-        lines.append(f"    {name!r}: {entry!r},")
-    lines.append("}")
-    lines.append("")
-    lines.append("# python name: (name, method, uri, input, output, errors, paginator)")
-    lines.append("# paginator: (input token, output token, result key, limit key) or None")
-    lines.append("OPERATIONS: Final[dict[str, tuple[Any, ...]]] = {")
-    for op in sorted(model.operations):
-        spec = model.operations[op]
-        entry = (
-            op,
-            spec["http"]["method"],
-            spec["http"]["requestUri"],
-            spec.get("input", {}).get("shape"),
-            spec.get("output", {}).get("shape"),
-            tuple(sorted(e["shape"] for e in spec.get("errors", []))),
-            model.paginator(op),
-        )
-        lines.append(f"    {model.op_py_name(op)!r}: {entry!r},")
-    lines.append("}")
-    lines.append("")
-    return "\n".join(lines)
-
-
 # ------------------------------------------------------------------ wire types
 # The types themselves are written by tools/codegen/wire_types.py.
 
@@ -446,7 +383,6 @@ def gen_errors(model: Model) -> str:
 def generate() -> dict[str, str]:
     model = Model()
     return {
-        "src/aws_ses/_generated/model.py": gen_model(model),
         "src/aws_ses/_generated/sync_operations.py": gen_operations(model, is_async=False),
         "src/aws_ses/_generated/async_operations.py": gen_operations(model, is_async=True),
         "src/aws_ses/_generated/sync_services.py": gen_services(model, is_async=False),

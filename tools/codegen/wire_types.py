@@ -9,27 +9,21 @@ a structure several groups use sits in a ``common_*`` module; the error
 bodies in one more. Decoding ``SendEmail``'s reply imports only
 ``emails_results``.
 
-A structure referring to another imports it, and a structure is reached by
-every group that reaches a structure referring to it, so a module only ever
-imports modules of strictly wider use: the imports cannot form a cycle.
+The split is :func:`tools.codegen.partition.partition`. A structure
+referring to another imports it, and a structure is reached by every group
+that reaches a structure referring to it, so a module only ever imports
+modules of strictly wider use: the imports cannot form a cycle.
 The package's ``__init__`` names every structure and imports its module on
 first access, so ``aws_ses.types.Destination`` keeps working.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
-from .groups import GROUPS
+from .partition import partition
 from .service import Model, field_type, py_name
 
 PACKAGE = "aws_ses._generated.types"
 DIRECTORY = "src/aws_ses/_generated/types"
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _describe(name: str, model: Model) -> str:
@@ -60,41 +54,6 @@ def _referenced(model: Model, name: str) -> set[str]:
     for member in model.shapes[name]["members"].values():
         walk(member["shape"])
     return found
-
-
-def _structures(model: Model, roots: Iterable[str]) -> set[str]:
-    return {n for n in model.reachable(roots) if model.shapes[n]["type"] == "structure"}
-
-
-def partition(model: Model) -> dict[str, list[str]]:
-    """Module name -> the structures it defines (sorted)."""
-    group_of = {op: accessor for accessor, _, _, ops in GROUPS for op in ops}
-    by_results: dict[str, set[str]] = {}
-    by_requests: dict[str, set[str]] = {}
-    for op, spec in model.operations.items():
-        for key, users in (("output", by_results), ("input", by_requests)):
-            if key in spec:
-                for name in _structures(model, [spec[key]["shape"]]):
-                    users.setdefault(name, set()).add(group_of[op])
-    signatures: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
-    for name in sorted(n for n, s in model.shapes.items() if s["type"] == "structure"):
-        key = (frozenset(by_results.get(name, ())), frozenset(by_requests.get(name, ())))
-        signatures.setdefault(key, []).append(name)
-    modules: dict[str, list[str]] = {}
-    for (results, requests), names in signatures.items():
-        groups = results | requests
-        if not groups:
-            module = "error_bodies"
-        elif len(groups) > 1:
-            module = f"common_{_snake(names[0])}"
-        elif results and requests:
-            module = f"{next(iter(groups))}_shared"
-        else:
-            module = f"{next(iter(groups))}_{'results' if results else 'requests'}"
-        if module in modules:
-            raise SystemExit(f"two type modules would be named {module}")
-        modules[module] = names
-    return modules
 
 
 def gen_module(model: Model, module: str, names: list[str], home: dict[str, str]) -> str:
@@ -203,7 +162,7 @@ def gen_init(model: Model, modules: dict[str, list[str]]) -> str:
 
 def generate() -> dict[str, str]:
     model = Model()
-    modules = partition(model)
+    modules = partition(model, lambda shape: shape["type"] == "structure")
     home = {name: module for module, names in modules.items() for name in names}
     files = {f"{DIRECTORY}/__init__.py": gen_init(model, modules)}
     for module, names in modules.items():
