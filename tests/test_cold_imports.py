@@ -43,6 +43,7 @@ NEVER_ON_A_PLAIN_SEND = [
     "logging",
     "pathlib",
     "shlex",
+    "random",
     "json",
     "ssl",
     "asyncio",
