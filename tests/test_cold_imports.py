@@ -295,3 +295,23 @@ def test_every_shape_table_is_found_through_the_index() -> None:
     assert all(shape(name).name == name for name in names)
     with pytest.raises(KeyError):
         shape("NoSuchShape")
+
+
+# ------------------------------------------------------------ lazy patterns
+
+
+def test_a_lazy_pattern_compiles_at_first_use_and_then_is_the_compiled_one() -> None:
+    import re
+
+    from aws_ses._lazy import LazyPattern
+
+    pattern = LazyPattern(r"[a-z]+")
+    assert repr(pattern) == "LazyPattern('[a-z]+')"
+    assert pattern.fullmatch("abc") is not None
+    assert pattern.fullmatch("ab1") is None
+    assert pattern.search("12x3") is not None
+    assert pattern.sub("-", "a1b") == "-1-"
+    # After the first use the methods are the compiled pattern's own.
+    assert pattern.fullmatch.__self__ is re.compile(r"[a-z]+")  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        _ = pattern.finditer  # type: ignore[attr-defined]

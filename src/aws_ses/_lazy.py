@@ -1,16 +1,18 @@
-"""Stand-ins that import the real thing on first use: a module, a logger."""
+"""Stand-ins that do the real work on first use: a module, a logger, a regex."""
 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import logging
 
-__all__ = ["LazyLogger", "lazy_logger", "lazy_module"]
+__all__ = ["LazyLogger", "LazyPattern", "lazy_logger", "lazy_module"]
 
 
 class _LazyModule:
@@ -94,3 +96,36 @@ class LazyLogger:
 def lazy_logger(name: str) -> LazyLogger:
     """A stand-in for ``logging.getLogger(name)``; see :class:`LazyLogger`."""
     return LazyLogger(name)
+
+
+class LazyPattern:
+    """``re.compile(source)``, compiled the first time it is matched.
+
+    A module's table of patterns costs its import a compile each (about a
+    tenth of a millisecond apiece), though a call uses few of them. After
+    the first use ``fullmatch``, ``search`` and ``sub`` are the compiled
+    pattern's own bound methods, stored on the instance, so matching costs
+    what it did.
+    """
+
+    __slots__ = ("fullmatch", "search", "source", "sub")
+
+    fullmatch: Callable[[str], re.Match[str] | None]
+    search: Callable[[str], re.Match[str] | None]
+    sub: Callable[[str, str], str]
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached while a slot is still empty, that is before the first use.
+        if name not in ("fullmatch", "search", "sub"):
+            raise AttributeError(name)
+        compiled = re.compile(self.source)
+        self.fullmatch = compiled.fullmatch
+        self.search = compiled.search
+        self.sub = compiled.sub
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.source!r})"

@@ -16,11 +16,12 @@ This module imports nothing heavy: it is on the path of every request.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import msgspec
+
+from aws_ses._lazy import LazyPattern
 
 __all__ = [
     "MAX_ADDRESS_OCTETS",
@@ -97,18 +98,17 @@ RESERVED_HEADERS: Final = frozenset(
 )
 SINGLE_HEADERS: Final = frozenset({"date", "message-id"})
 
-_TAG: Final = re.compile(r"[A-Za-z0-9_-]+")
-_NAME: Final = re.compile(r"[A-Za-z0-9_-]+")
+_TAG: Final = LazyPattern(r"[A-Za-z0-9_-]+")
+_NAME: Final = LazyPattern(r"[A-Za-z0-9_-]+")
 # The service model's patterns for MessageHeader (printable ASCII; no ':' in
 # the name, which ``[!-9;-~]`` spells out).
-_HEADER_NAME: Final = re.compile(r"[!-9;-~]+")
-_HEADER_VALUE: Final = re.compile(r"[ -~]*")
-_CRLF: Final = re.compile(r"[\r\n]")
+_HEADER_NAME: Final = LazyPattern(r"[!-9;-~]+")
+_HEADER_VALUE: Final = LazyPattern(r"[ -~]*")
 # C0 controls other than tab, DEL and C1 controls: never valid in header text.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL: Final = LazyPattern(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _TOKEN: Final = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_CONTENT_TYPE: Final = re.compile(rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*[ -~]*)?")
-_CONTENT_ID: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]+")
+_CONTENT_TYPE: Final = LazyPattern(rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*[ -~]*)?")
+_CONTENT_ID: Final = LazyPattern(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]+")
 _B64_LINE: Final = 76
 
 
