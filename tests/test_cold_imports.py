@@ -315,3 +315,46 @@ def test_a_lazy_pattern_compiles_at_first_use_and_then_is_the_compiled_one() -> 
     assert pattern.fullmatch.__self__ is re.compile(r"[a-z]+")  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
         _ = pattern.finditer  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------ records that were dataclasses
+
+
+def test_sesconfig_keeps_the_dataclass_behaviour() -> None:
+    import copy
+    import pickle
+
+    from aws_ses.config import SesConfig
+    from aws_ses.errors import SesValidationError
+
+    config = SesConfig(region="eu-west-1", timeout=5)
+    assert repr(config) == "SesConfig(region='eu-west-1', timeout=5)"
+    assert repr(SesConfig()) == "SesConfig()"
+    assert config == SesConfig(region="eu-west-1", timeout=5) != SesConfig(region="eu-west-1")
+    assert hash(config) == hash(SesConfig(region="eu-west-1", timeout=5))
+    assert pickle.loads(pickle.dumps(config)) == config == copy.deepcopy(config)
+    with pytest.raises(AttributeError):
+        config.region = "us-east-1"  # type: ignore[misc]
+    changed = config.with_options(region="us-west-2")
+    assert (changed.region, changed.timeout, config.region) == ("us-west-2", 5, "eu-west-1")
+    with pytest.raises(SesValidationError, match="timeout"):
+        config.with_options(timeout=-1)  # validated again, as on creation
+    with pytest.raises(TypeError, match="regoin"):
+        config.with_options(regoin="x")
+    with pytest.raises(TypeError, match="regoin"):
+        SesConfig(regoin="x")  # type: ignore[call-arg]
+
+
+def test_http_records_keep_their_behaviour() -> None:
+    from aws_ses._http import HttpRequest, HttpResponse, Timeout
+
+    request = HttpRequest("POST", "https://h/x", {"Authorization": "secret-sig"}, b"{}")
+    assert "secret-sig" not in repr(request) and "<2 bytes>" in repr(request)
+    assert request == HttpRequest("POST", "https://h/x", {"Authorization": "secret-sig"}, b"{}")
+    first, second = HttpRequest("GET", "u"), HttpRequest("GET", "u")
+    first.headers["A"] = "1"  # each request has its own headers dict
+    assert second.headers == {}
+    assert HttpResponse(200).body == b"" and HttpResponse(200).headers == {}
+    assert Timeout() == Timeout(connect=10.0, read=60.0) and hash(Timeout()) == hash(Timeout())
+    with pytest.raises(AttributeError):
+        Timeout().read = 1.0  # type: ignore[misc]

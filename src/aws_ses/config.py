@@ -55,9 +55,9 @@ class SesConfig(msgspec.Struct, frozen=True, kw_only=True):
     provider, or None for the default chain (environment, then shared files).
 
     A msgspec ``Struct`` rather than a dataclass: the same keyword-only
-    constructor, equality, hashing and immutability, without the cost of
-    importing ``dataclasses`` (and ``inspect``) and building the class, which
-    every client's cold start paid. It is never encoded or decoded.
+    constructor, equality, hashing, pickling and immutability, without
+    importing ``dataclasses`` and building the class (about 5 ms for these
+    35 fields), which every client's cold start paid. It is never encoded.
     """
 
     region: str | None = None
@@ -261,10 +261,13 @@ class SesConfig(msgspec.Struct, frozen=True, kw_only=True):
         return cls(**values)
 
     def __repr__(self) -> str:
+        # The defaults belong to the last fields (all of them, today).
+        names = self.__struct_fields__
+        defaults = dict(zip(reversed(names), reversed(self.__struct_defaults__), strict=False))
         shown = ", ".join(
             f"{name}={getattr(self, name)!r}"
-            for name, default in zip(self.__struct_fields__, self.__struct_defaults__, strict=True)
-            if getattr(self, name) != default
+            for name in names
+            if name not in defaults or getattr(self, name) != defaults[name]
         )
         return f"SesConfig({shown})"
 
