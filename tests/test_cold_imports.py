@@ -44,6 +44,9 @@ NEVER_ON_A_PLAIN_SEND = [
     "pathlib",
     "shlex",
     "random",
+    "hashlib",
+    "_hashlib",
+    "hmac",
     "json",
     "ssl",
     "asyncio",
@@ -358,3 +361,30 @@ def test_http_records_keep_their_behaviour() -> None:
     assert Timeout() == Timeout(connect=10.0, read=60.0) and hash(Timeout()) == hash(Timeout())
     with pytest.raises(AttributeError):
         Timeout().read = 1.0  # type: ignore[misc]
+
+
+# ------------------------------------------------------------ digests without OpenSSL
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, 55, 56, 63, 64, 65, 300, 4096, 64 * 1024 - 1, 64 * 1024, 200_000]
+)
+def test_sha256_matches_hashlib_at_every_size(size: int) -> None:
+    import hashlib
+
+    from aws_ses.signing.digests import sha256_digest, sha256_hex
+
+    data = os.urandom(size)
+    assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+    assert sha256_digest(data) == hashlib.sha256(data).digest()
+
+
+@pytest.mark.parametrize("key_size", [0, 1, 32, 63, 64, 65, 200])
+@pytest.mark.parametrize("msg_size", [0, 3, 64, 1000, 70_000])
+def test_hmac_sha256_matches_the_standard_library(key_size: int, msg_size: int) -> None:
+    import hmac
+
+    from aws_ses.signing.digests import hmac_sha256
+
+    key, msg = os.urandom(key_size), os.urandom(msg_size)
+    assert hmac_sha256(key, msg) == hmac.digest(key, msg, "sha256")
