@@ -20,7 +20,7 @@ def test_generated_files_are_up_to_date() -> None:
 
 def test_generated_code_copies_no_documentation() -> None:
     # The model's documentation is HTML; none of it may reach generated code.
-    for path in (ROOT / "src" / "aws_ses" / "_generated").glob("*.py"):
+    for path in (ROOT / "src" / "aws_ses" / "_generated").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "<p>" not in text, path
         assert "documentation" not in text, path

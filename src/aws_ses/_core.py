@@ -7,13 +7,13 @@ each call (:func:`aws_ses._pipeline.call_plan`). The clients only drive it.
 
 from __future__ import annotations
 
-import logging
 import os
 import platform
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aws_ses._http import HttpRequest, Timeout
+from aws_ses._lazy import lazy_logger
 from aws_ses._model import Operation, operation, shape
 from aws_ses._pipeline import Plan, call_plan
 from aws_ses._runtime import DEFAULT_RUNTIME, Runtime
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClientCore"]
 
-logger = logging.getLogger("aws_ses.ratelimit")
+logger = lazy_logger("aws_ses.ratelimit")
 
 _DEFAULT_MAX_ATTEMPTS = 3
 

@@ -1,12 +1,13 @@
 """The shape of the service model: what the generated tables are made of.
 
-``_generated/model.py`` describes every SES v2 shape and operation with these
+``_generated/model/`` describes every SES v2 shape and operation with these
 small immutable records. The serializer, the validator and the local server
 walk them; nothing else knows the wire format.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, Literal
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "operation",
     "operation_names",
     "shape",
+    "shape_names",
 ]
 
 ShapeKind = Literal[
@@ -215,9 +217,11 @@ def shape(name: str) -> Shape:
     """The record for a shape, built from the generated table on first use."""
     found = _shapes.get(name)
     if found is None:
-        from aws_ses._generated.model import SHAPES
+        from aws_ses._generated.model import SHAPE_MODULES
 
-        kind, members, required, member, key, value, enum, lo, hi, sensitive, pattern = SHAPES[name]
+        # The tables are split by resource group: only this shape's module loads.
+        table = import_module(f"aws_ses._generated.model.{SHAPE_MODULES[name]}").SHAPES
+        kind, members, required, member, key, value, enum, lo, hi, sensitive, pattern = table[name]
         found = Shape(
             name,
             kind,
@@ -255,6 +259,13 @@ def operation(py_name: str) -> Operation:
         )
         _operations[py_name] = found
     return found
+
+
+def shape_names() -> list[str]:
+    """Names of every shape (loading none of their tables)."""
+    from aws_ses._generated.model import SHAPE_MODULES
+
+    return sorted(SHAPE_MODULES)
 
 
 def operation_names() -> list[str]:

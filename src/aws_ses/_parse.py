@@ -92,7 +92,9 @@ def _response_error(op: Operation, response: HttpResponse, problem: str) -> SesR
     )
 
 
-_PATH_PART = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")
+# A step of a msgspec error path: ``.Field`` or ``[3]`` (compiled by re's cache
+# on the rare reply that needs it, not at import).
+_PATH_PART = r"\.([A-Za-z0-9_]+)|\[(\d+)\]"
 
 
 def _decode_dropping_bad_fields(output: str, body: bytes) -> Any:
@@ -121,7 +123,7 @@ def _decode_dropping_bad_fields(output: str, body: bytes) -> Any:
 
 
 def _drop(raw: Any, path: str) -> bool:
-    parts = [(m.group(1), m.group(2)) for m in _PATH_PART.finditer(path.removeprefix("$"))]
+    parts = [(m.group(1), m.group(2)) for m in re.finditer(_PATH_PART, path.removeprefix("$"))]
     if not parts:
         return False
     node = raw

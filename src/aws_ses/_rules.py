@@ -4,7 +4,7 @@ The request serializer (flat methods), the builders, bulk sending and the
 local server all call the checks below, so the client and the server cannot
 drift apart. Each rule names its documented source. Lengths, enumerations and
 patterns that the SES v2 service model carries are not repeated here: they
-are generated into ``_generated/model.py`` and checked by the same walkers.
+are generated into ``_generated/model/`` and checked by the same walkers.
 
 Checks are plain functions over wire-form values (what goes into the JSON
 body): a string check returns the problem or ``None``; a structure check
@@ -16,13 +16,12 @@ This module imports nothing heavy: it is on the path of every request.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 import msgspec
+
+from aws_ses._lazy import LazyPattern
 
 __all__ = [
     "MAX_ADDRESS_OCTETS",
@@ -99,26 +98,24 @@ RESERVED_HEADERS: Final = frozenset(
 )
 SINGLE_HEADERS: Final = frozenset({"date", "message-id"})
 
-_TAG: Final = re.compile(r"[A-Za-z0-9_-]+")
-_NAME: Final = re.compile(r"[A-Za-z0-9_-]+")
+_TAG: Final = LazyPattern(r"[A-Za-z0-9_-]+")
+_NAME: Final = LazyPattern(r"[A-Za-z0-9_-]+")
 # The service model's patterns for MessageHeader (printable ASCII; no ':' in
 # the name, which ``[!-9;-~]`` spells out).
-_HEADER_NAME: Final = re.compile(r"[!-9;-~]+")
-_HEADER_VALUE: Final = re.compile(r"[ -~]*")
-_CRLF: Final = re.compile(r"[\r\n]")
+_HEADER_NAME: Final = LazyPattern(r"[!-9;-~]+")
+_HEADER_VALUE: Final = LazyPattern(r"[ -~]*")
 # C0 controls other than tab, DEL and C1 controls: never valid in header text.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL: Final = LazyPattern(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _TOKEN: Final = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_CONTENT_TYPE: Final = re.compile(rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*[ -~]*)?")
-_CONTENT_ID: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]+")
+_CONTENT_TYPE: Final = LazyPattern(rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*[ -~]*)?")
+_CONTENT_ID: Final = LazyPattern(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]+")
 _B64_LINE: Final = 76
 
 
 # ----------------------------------------------------------- the registry
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """One rule as the docs table shows it."""
 
     key: str
@@ -336,7 +333,9 @@ def check_template_data(value: str) -> str | None:
     try:
         decoded = msgspec.json.decode(value)
     except msgspec.DecodeError:
-        try:  # the stdlib says where: "line 1 column 7 (char 6)"
+        import json  # only for bad input: the stdlib says where ("line 1 column 7 (char 6)")
+
+        try:
             json.loads(value)
         except ValueError as exc:
             return f"is not valid JSON: {exc}"
@@ -394,8 +393,7 @@ STRING_RULES: Final[Mapping[str, Callable[[str], str | None]]] = {
 # -------------------------------------------------------- structure checks
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(msgspec.Struct, frozen=True):
     """A broken rule: where (wire member names and list indexes, relative to
     the structure checked; empty for the structure itself) and the problem."""
 

@@ -28,6 +28,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any, Final
 
+from aws_ses._lazy import LazyPattern
 from aws_ses._rules import MAX_ADDRESS_OCTETS, MAX_DOMAIN_OCTETS, MAX_LOCAL_PART_OCTETS
 from aws_ses.errors import SesValidationError
 
@@ -44,9 +45,9 @@ __all__ = [
 # written under ("Reply-To: " is 10 characters).
 _EW_MAX: Final = 68
 _EW_OVERHEAD: Final = len("=?utf-8?q?") + len("?=")
-_WSP_RUN: Final = re.compile(r"[ \t]+")
+_WSP_RUN: Final = LazyPattern(r"[ \t]+")
 # RFC 5322 atext: a display name made only of these needs no quoting.
-_ATOM: Final = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+_ATOM: Final = LazyPattern(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 # Bytes an RFC 2047 "Q" word may carry as themselves in any context (the
 # strictest rule, for phrases); the rest become =XX and space becomes "_".
 _Q_LITERAL: Final = frozenset(

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -57,6 +58,10 @@ def _texts(value: Any) -> Iterator[str]:
         yield repr(value)
         for f in dataclasses.fields(value):
             yield from _texts(getattr(value, f.name))
+    elif isinstance(value, msgspec.Struct):
+        yield repr(value)
+        for name in value.__struct_fields__:
+            yield from _texts(getattr(value, name))
     elif isinstance(value, dict):
         for k, v in value.items():
             yield str(k)

@@ -194,3 +194,37 @@ def test_importing_observability_does_not_import_opentelemetry() -> None:
     code = "import sys, aws_ses.observability; print('opentelemetry' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_installed_but_unused_opentelemetry_is_not_imported_until_the_app_imports_it() -> None:
+    # Before the application imports opentelemetry.trace nobody can have set a
+    # tracer provider, so a call must not pay for importing the API; once it
+    # has and sets one, the next call is traced.
+    code = """
+import sys
+from aws_ses import SesClient
+from aws_ses.auth.credentials import Credentials
+from aws_ses.transport.mock import MockTransport, json_response
+ses = SesClient(region="eu-west-1", credentials=Credentials("a", "b"),
+                transport=MockTransport(lambda r: json_response({"MessageId": "m"})))
+content = {"simple": {"subject": {"data": "s"}, "body": {"text": {"data": "b"}}}}
+send = dict(from_email_address="me@example.com",
+            destination={"to_addresses": ["a@example.org"]}, content=content)
+ses.send_email(**send)
+print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+ses.send_email(**send)
+print([s.name for s in exporter.get_finished_spans()])
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "['SESv2.SendEmail']"]

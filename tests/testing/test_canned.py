@@ -27,9 +27,9 @@ def _leaves(value: Any) -> list[Any]:
 
 
 def _enum_values() -> set[str]:
-    from aws_ses._generated.model import SHAPES
+    from aws_ses._model import shape, shape_names
 
-    return {value for entry in SHAPES.values() if entry[6] for value in entry[6]}
+    return {value for name in shape_names() for value in shape(name).enum or ()}
 
 
 @pytest.mark.parametrize("name", operation_names())

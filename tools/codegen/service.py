@@ -1,4 +1,4 @@
-"""Generate the operation specs, wire types and client methods from botocore's SES v2 model.
+"""Generate the operation specs and client methods from botocore's SES v2 model.
 
 botocore is read here, at development time only; the library never imports it.
 No documentation text from the model is copied: every docstring is written
@@ -46,7 +46,7 @@ class Model:
         self.paginators = loader.load_service_model(SERVICE, "paginators-1")["pagination"]
         self.shapes: dict[str, dict[str, Any]] = self.api["shapes"]
         self.operations: dict[str, dict[str, Any]] = self.api["operations"]
-        self.output_shapes = self._reachable(
+        self.output_shapes = self.reachable(
             op["output"]["shape"] for op in self.operations.values() if "output" in op
         )
         self.header = HEADER.format(
@@ -65,7 +65,7 @@ class Model:
             yield shape["key"]["shape"]
             yield shape["value"]["shape"]
 
-    def _reachable(self, roots: Iterable[str]) -> set[str]:
+    def reachable(self, roots: Iterable[str]) -> set[str]:
         seen: set[str] = set()
         stack = list(roots)
         while stack:
@@ -101,146 +101,21 @@ class Model:
         return ("NextToken", "NextToken", lists[0], "PageSize" if "PageSize" in inp else None)
 
 
-# ------------------------------------------------------------------ model.py
+# ------------------------------------------------------------------ wire types
+# The types themselves are written by tools/codegen/wire_types.py.
 
 
-def gen_model(model: Model) -> str:
-    """Shapes and operations as plain literals; ``aws_ses._model`` builds records lazily."""
-    lines = [
-        model.header,
-        '"""The SES v2 shapes and operations as data (generated).',
-        "",
-        "Plain tuples load fast from the bytecode cache; ``aws_ses._model`` turns",
-        "an entry into a ``Shape`` or ``Operation`` record the first time it is used.",
-        '"""',
-        "",
-        "from typing import Any, Final",
-        "",
-        "# name: (kind, members, required, member, key, value, enum, min, max, sensitive,",
-        "#        pattern)",
-        "# members: ((wire name, python name, shape, location, location name), ...)",
-        "SHAPES: Final[dict[str, tuple[Any, ...]]] = {",
-    ]
-    for name in sorted(model.shapes):
-        shape = model.shapes[name]
-        kind = shape["type"]
-        members = tuple(
-            (wire, py_name(wire), m["shape"], m.get("location"), m.get("locationName"))
-            for wire, m in shape.get("members", {}).items()
-        )
-        entry = (
-            kind,
-            members,
-            tuple(sorted(shape.get("required", ()))),
-            shape.get("member", {}).get("shape"),
-            shape.get("key", {}).get("shape"),
-            shape.get("value", {}).get("shape"),
-            tuple(sorted(shape["enum"])) if "enum" in shape else None,
-            int(shape["min"]) if "min" in shape else None,
-            int(shape["max"]) if "max" in shape else None,
-            bool(shape.get("sensitive", False)),
-            shape.get("pattern"),
-        )
-        lines.append(f"    {name!r}: {entry!r},")
-    lines.append("}")
-    lines.append("")
-    lines.append("# python name: (name, method, uri, input, output, errors, paginator)")
-    lines.append("# paginator: (input token, output token, result key, limit key) or None")
-    lines.append("OPERATIONS: Final[dict[str, tuple[Any, ...]]] = {")
-    for op in sorted(model.operations):
-        spec = model.operations[op]
-        entry = (
-            op,
-            spec["http"]["method"],
-            spec["http"]["requestUri"],
-            spec.get("input", {}).get("shape"),
-            spec.get("output", {}).get("shape"),
-            tuple(sorted(e["shape"] for e in spec.get("errors", []))),
-            model.paginator(op),
-        )
-        lines.append(f"    {model.op_py_name(op)!r}: {entry!r},")
-    lines.append("}")
-    lines.append("")
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ types.py
-
-
-def _field_type(model: Model, shape_name: str) -> str:
+def field_type(model: Model, shape_name: str) -> str:
+    """The Python annotation of a wire type field holding shape ``shape_name``."""
     shape = model.shapes[shape_name]
     kind = shape["type"]
     if kind == "structure":
         return shape_name
     if kind == "list":
-        return f"list[{_field_type(model, shape['member']['shape'])}]"
+        return f"list[{field_type(model, shape['member']['shape'])}]"
     if kind == "map":
-        return f"dict[str, {_field_type(model, shape['value']['shape'])}]"
+        return f"dict[str, {field_type(model, shape['value']['shape'])}]"
     return PY_SCALARS[kind]
-
-
-def _describe(name: str, model: Model) -> str:
-    for op, spec in model.operations.items():
-        if spec.get("input", {}).get("shape") == name:
-            return f"Input of the ``{op}`` operation."
-        if spec.get("output", {}).get("shape") == name:
-            return f"Output of the ``{op}`` operation."
-    if model.shapes[name].get("exception"):
-        return f"Body of the ``{name}`` error."
-    return f"The SES v2 ``{name}`` structure."
-
-
-def gen_types(model: Model) -> str:
-    structs = sorted(n for n, s in model.shapes.items() if s["type"] == "structure")
-    lines = [
-        model.header,
-        '"""Wire types: one ``msgspec.Struct`` per SES v2 structure (generated).',
-        "",
-        "Attributes use snake_case; each carries its wire name. Structures that can",
-        "appear in a response have every field optional so that what SES omits or",
-        "adds never breaks decoding; enumerations are plain strings for the same reason.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import datetime as _dt",
-        "",
-        "import msgspec as _m",
-        "",
-        "from aws_ses._metadata import ResponseMetadata",
-        "",
-        "__all__ = [",
-        *[f"    {n!r}," for n in structs],
-        "]",
-        "",
-    ]
-    outputs = {spec["output"]["shape"] for spec in model.operations.values() if "output" in spec}
-    for name in structs:
-        shape = model.shapes[name]
-        lenient = name in model.output_shapes
-        required = set(shape.get("required", ()))
-        lines.append("")
-        lines.append(f"class {name}(_m.Struct, kw_only=True, omit_defaults=True):")
-        lines.append(f'    """{_describe(name, model)}"""')
-        members = shape["members"]
-        lines.append("")
-        if name in outputs:
-            # Filled in by the client after decoding (request id, status, attempts).
-            lines.append(
-                "    response_metadata: ResponseMetadata | None = "
-                '_m.field(default=None, name="ResponseMetadata")'
-            )
-        elif not members:
-            continue
-        for wire, m in members.items():
-            ftype = _field_type(model, m["shape"])
-            pname = py_name(wire)
-            if wire in required and not lenient:
-                lines.append(f"    {pname}: {ftype} = _m.field(name={wire!r})")
-            else:
-                lines.append(f"    {pname}: {ftype} | None = _m.field(default=None, name={wire!r})")
-    lines.append("")
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------- operations / services
@@ -322,7 +197,7 @@ def _methods(model: Model, op: str, name: str, target: str, is_async: bool) -> l
         in_token, _, result_key, _ = pag
         out_shape = model.shapes[spec["output"]["shape"]]
         elem_shape = model.shapes[out_shape["members"][result_key]["shape"]]["member"]["shape"]
-        elem = _field_type(model, elem_shape)
+        elem = field_type(model, elem_shape)
         elem = f"t.{elem}" if model.shapes[elem_shape]["type"] == "structure" else elem
         sig, params = _signature(model, op, skip=frozenset({in_token}))
         itype = f"AsyncIterator[{elem}]" if is_async else f"Iterator[{elem}]"
@@ -508,8 +383,6 @@ def gen_errors(model: Model) -> str:
 def generate() -> dict[str, str]:
     model = Model()
     return {
-        "src/aws_ses/_generated/model.py": gen_model(model),
-        "src/aws_ses/_generated/types.py": gen_types(model),
         "src/aws_ses/_generated/sync_operations.py": gen_operations(model, is_async=False),
         "src/aws_ses/_generated/async_operations.py": gen_operations(model, is_async=True),
         "src/aws_ses/_generated/sync_services.py": gen_services(model, is_async=False),

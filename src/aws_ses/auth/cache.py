@@ -22,7 +22,6 @@ loop never blocks. Both may be used on the same cache.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -33,13 +32,14 @@ if TYPE_CHECKING:
 else:
     from ._aio import asyncio
 
+from .._lazy import lazy_logger
 from ..errors import CredentialsError
 from .base import AsyncCredentialProvider, CredentialProvider
 from .credentials import Credentials
 
 __all__ = ["CredentialCache"]
 
-logger = logging.getLogger("aws_ses.auth")
+logger = lazy_logger("aws_ses.auth")
 
 _BACKOFF_FIRST = 5.0
 _BACKOFF_MAX = 300.0

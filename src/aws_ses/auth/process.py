@@ -12,8 +12,6 @@ loop never waits for fork/exec, and kills the child if the call is cancelled.
 from __future__ import annotations
 
 import json
-import shlex
-import subprocess
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -74,6 +72,8 @@ class ProcessCredentialProvider(Provider):
         if command is None:
             return Declined(f"profile {name!r} has no credential_process")
         try:
+            import shlex  # here: only a configured command needs it
+
             argv = shlex.split(command)
         except ValueError:
             argv = []
@@ -91,6 +91,8 @@ class ProcessCredentialProvider(Provider):
         if isinstance(found, Declined):
             return found
         profile, argv = found
+        import subprocess  # here: a profile without credential_process never needs it
+
         try:
             done = subprocess.run(
                 argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=self._env_for_child()
@@ -106,6 +108,8 @@ class ProcessCredentialProvider(Provider):
         if isinstance(found, Declined):
             return found
         profile, argv = found
+        import subprocess
+
         try:
             # Spawned from a worker thread: asyncio's own subprocess support
             # forks and waits for the exec on the loop thread, which stalls the

@@ -27,16 +27,18 @@ on it.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import msgspec
+
+from .._lazy import DEBUG, lazy_logger
 from ..errors import CredentialsError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "SharedFiles",
@@ -48,7 +50,7 @@ __all__ = [
     "profile_name",
 ]
 
-logger = logging.getLogger("aws_ses.auth")
+logger = lazy_logger("aws_ses.auth")
 
 #: A section: plain values are ``str``, sub-sections ``dict[str, str]``.
 Section = dict[str, Any]
@@ -72,6 +74,27 @@ def env_value(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _expand(path: str, env: Mapping[str, str]) -> str:
+    path = _VAR.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), path)
+    if path == "~" or path.startswith(("~/", "~" + os.sep)):
+        home = env.get("USERPROFILE" if os.name == "nt" else "HOME")
+        path = home + path[1:] if home else os.path.expanduser(path)
+    elif path.startswith("~"):
+        path = os.path.expanduser(path)  # ~user/...
+    return path
+
+
+# The shared files are read as plain strings and become Path objects only when
+# asked for: a client build reads them, and importing pathlib for that would
+# cost the cold start more than reading them does.
+
+
+def _as_path(path: str) -> Path:
+    from pathlib import Path
+
+    return Path(path)
+
+
 def expand_path(path: str, env: Mapping[str, str]) -> Path:
     """Expand ``$VAR``/``${VAR}`` and a leading ``~`` using ``env``.
 
@@ -80,25 +103,25 @@ def expand_path(path: str, env: Mapping[str, str]) -> Path:
     real home directory. Unknown variables are left as written, as the shell
     helpers in ``os.path`` do.
     """
-    path = _VAR.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), path)
-    if path == "~" or path.startswith(("~/", "~" + os.sep)):
-        home = env.get("USERPROFILE" if os.name == "nt" else "HOME")
-        path = home + path[1:] if home else os.path.expanduser(path)
-    elif path.startswith("~"):
-        path = os.path.expanduser(path)  # ~user/...
-    return Path(path)
+    return _as_path(_expand(path, env))
+
+
+def _credentials_file(env: Mapping[str, str]) -> str:
+    return _expand(env_value(env, "AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", env)
+
+
+def _config_file(env: Mapping[str, str]) -> str:
+    return _expand(env_value(env, "AWS_CONFIG_FILE") or "~/.aws/config", env)
 
 
 def credentials_file_path(env: Mapping[str, str] | None = None) -> Path:
     """``AWS_SHARED_CREDENTIALS_FILE``, else ``~/.aws/credentials``."""
-    e = environ_of(env)
-    return expand_path(env_value(e, "AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", e)
+    return _as_path(_credentials_file(environ_of(env)))
 
 
 def config_file_path(env: Mapping[str, str] | None = None) -> Path:
     """``AWS_CONFIG_FILE``, else ``~/.aws/config``."""
-    e = environ_of(env)
-    return expand_path(env_value(e, "AWS_CONFIG_FILE") or "~/.aws/config", e)
+    return _as_path(_config_file(environ_of(env)))
 
 
 def chosen_profile(env: Mapping[str, str] | None = None) -> str | None:
@@ -120,21 +143,23 @@ def profile_name(env: Mapping[str, str] | None = None) -> str:
 # ---------------------------------------------------------------- parsing
 
 
-def _fail(path: Path, lineno: int, problem: str) -> CredentialsError:
-    return CredentialsError(f"malformed AWS shared file {path}, line {lineno}: {problem}")
+def _fail(path: str, lineno: int, problem: str) -> CredentialsError:
+    return CredentialsError(f"malformed AWS shared file {_as_path(path)}, line {lineno}: {problem}")
 
 
-@dataclass
 class _Key:
     """A key being read: its first line plus any continuation lines."""
 
-    lineno: int
-    indent: int
-    first: str
-    more: list[tuple[int, str]] = field(default_factory=list)
+    __slots__ = ("first", "indent", "lineno", "more")
+
+    def __init__(self, lineno: int, indent: int, first: str) -> None:
+        self.lineno = lineno
+        self.indent = indent
+        self.first = first
+        self.more: list[tuple[int, str]] = []
 
 
-def _finish(key: _Key, path: Path) -> str | dict[str, str]:
+def _finish(key: _Key, path: str) -> str | dict[str, str]:
     if not key.more:
         return key.first
     if key.first:
@@ -150,7 +175,7 @@ def _finish(key: _Key, path: Path) -> str | dict[str, str]:
     return nested
 
 
-def _parse(text: str, path: Path) -> list[tuple[str, int, Section]]:
+def _parse(text: str, path: str) -> list[tuple[str, int, Section]]:
     """Sections in file order as ``(name, header line, values)``."""
     sections: list[tuple[str, int, Section]] = []
     seen: dict[str, int] = {}
@@ -209,14 +234,16 @@ def _parse(text: str, path: Path) -> list[tuple[str, int, Section]]:
     return sections
 
 
-def _read(path: Path) -> list[tuple[str, int, Section]] | None:
+def _read(path: str) -> list[tuple[str, int, Section]] | None:
     """Parse one file; None when it does not exist."""
     problem = None
     data = b""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except (FileNotFoundError, NotADirectoryError):
-        logger.debug("AWS shared file %s not found", path)
+        if logger.isEnabledFor(DEBUG):
+            logger.debug("AWS shared file %s not found", _as_path(path))
         return None
     except IsADirectoryError:
         problem = "it is a directory"
@@ -226,7 +253,7 @@ def _read(path: Path) -> list[tuple[str, int, Section]] | None:
         problem = exc.strerror or type(exc).__name__
     # Raised outside the except blocks so no chained exception rides along.
     if problem is not None:
-        raise CredentialsError(f"cannot read AWS shared file {path}: {problem}")
+        raise CredentialsError(f"cannot read AWS shared file {_as_path(path)}: {problem}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -239,8 +266,7 @@ def _read(path: Path) -> list[tuple[str, int, Section]] | None:
 # ---------------------------------------------------------------- profiles
 
 
-@dataclass(frozen=True, repr=False)
-class SharedFiles:
+class SharedFiles(msgspec.Struct, frozen=True):
     """Both shared files, parsed.
 
     ``credentials`` and ``config`` map profile names to their sections, as
@@ -250,12 +276,20 @@ class SharedFiles:
     need them. The sections hold secrets: the ``repr`` shows names only.
     """
 
-    credentials_path: Path
-    config_path: Path
+    _credentials_file: str
+    _config_file: str
     credentials: dict[str, Section]
     config: dict[str, Section]
     sso_sessions: dict[str, Section]
     services: dict[str, Section]
+
+    @property
+    def credentials_path(self) -> Path:
+        return _as_path(self._credentials_file)
+
+    @property
+    def config_path(self) -> Path:
+        return _as_path(self._config_file)
 
     @property
     def profiles(self) -> dict[str, Section]:
@@ -278,6 +312,8 @@ class SharedFiles:
 
 def _kind_and_name(header: str) -> tuple[str, str] | None:
     """``profile x`` -> ("profile", "x"); quoted names allowed, as in the CLI."""
+    import shlex  # only when a config file has sections to read
+
     try:
         parts = shlex.split(header)
     except ValueError:
@@ -290,8 +326,8 @@ def _kind_and_name(header: str) -> tuple[str, str] | None:
 def load_shared_files(env: Mapping[str, str] | None = None) -> SharedFiles:
     """Read both shared files. Missing files count as empty."""
     e = environ_of(env)
-    cred_path = credentials_file_path(e)
-    config_path = config_file_path(e)
+    cred_path = _credentials_file(e)
+    config_path = _config_file(e)
 
     credentials: dict[str, Section] = {}
     for name, _, values in _read(cred_path) or ():

@@ -8,16 +8,16 @@ in botocore's order, and :func:`resolve_region`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import asyncio
 else:
     from ._aio import asyncio
 
+from .._lazy import lazy_logger
 from ..errors import CredentialsError
 from .base import (
     AsyncCredentialProvider,
@@ -34,6 +34,8 @@ from .credentials import Credentials
 from .profiles import Section, SharedFiles, chosen_profile, env_value, environ_of, load_shared_files
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from aws_ses.transport.base import AsyncTransport, Transport
 
     from .assume_role import MfaTokenProvider
@@ -44,6 +46,7 @@ __all__ = [
     "ConfigFileCredentialProvider",
     "CredentialChain",
     "CredentialProvider",
+    "DeferredProvider",
     "EnvironmentCredentialProvider",
     "SharedCredentialsFileProvider",
     "SharedFilesCredentialProvider",
@@ -53,7 +56,7 @@ __all__ = [
     "resolve_region",
 ]
 
-logger = logging.getLogger("aws_ses.auth")
+logger = lazy_logger("aws_ses.auth")
 
 
 class StaticCredentialProvider(Provider):
@@ -211,6 +214,41 @@ def _with_source(credentials: Credentials, source: str) -> Credentials:
     )
 
 
+class DeferredProvider:
+    """A provider that is built, and its module imported, when first needed.
+
+    The default chain names nine providers, but a process with keys in its
+    environment only ever asks the first: building the others up front would
+    import STS, SSO, subprocess and XML code that never runs.
+    ``DeferredProvider("sso", ".sso", "SsoCredentialProvider", profile, env)``
+    stands for ``SsoCredentialProvider(profile, env)`` from
+    ``aws_ses.auth.sso``; ``name`` must be the provider's own ``name``.
+    """
+
+    __slots__ = ("_args", "_built", "_class", "_kwargs", "_module", "name")
+
+    def __init__(self, name: str, module: str, class_name: str, /, *args: Any, **kwargs: Any):
+        self.name = name
+        self._module = module
+        self._class = class_name
+        self._args = args
+        self._kwargs = kwargs
+        self._built: CredentialProvider | None = None
+
+    def get(self) -> CredentialProvider:
+        """The provider itself, built on the first call."""
+        built = self._built
+        if built is None:
+            cls = getattr(import_module(self._module, __package__), self._class)
+            built = self._built = cls(*self._args, **self._kwargs)
+        return built
+
+    def __repr__(self) -> str:
+        if self._built is not None:
+            return repr(self._built)
+        return f"DeferredProvider({self._class})"
+
+
 class CredentialChain(Provider):
     """Providers tried in order; the first to return credentials wins.
 
@@ -221,19 +259,25 @@ class CredentialChain(Provider):
     every provider and its reason. A chain is itself a provider and may be
     nested. ``aload()`` awaits each provider's ``aload()`` (a provider with
     only ``load()`` runs in a worker thread), so it never blocks the loop.
+    A :class:`DeferredProvider` in the list is built when the walk reaches it.
     """
 
     name = "chain"
 
-    def __init__(self, providers: Iterable[CredentialProvider]) -> None:
-        self._providers = tuple(providers)
-        if not self._providers:
+    def __init__(self, providers: Iterable[CredentialProvider | DeferredProvider]) -> None:
+        self._entries = tuple(providers)
+        if not self._entries:
             raise ValueError("a CredentialChain needs at least one provider")
         self._winner: CredentialProvider | None = None
 
     @property
     def providers(self) -> tuple[CredentialProvider, ...]:
-        return self._providers
+        """Every provider, in order (deferred ones are built to be returned)."""
+        return tuple(self._provider(entry) for entry in self._entries)
+
+    @staticmethod
+    def _provider(entry: CredentialProvider | DeferredProvider) -> CredentialProvider:
+        return entry.get() if isinstance(entry, DeferredProvider) else entry
 
     @property
     def static_stability(self) -> bool:
@@ -264,7 +308,8 @@ class CredentialChain(Provider):
 
     def attempt(self) -> Outcome:
         tried: list[str] = []
-        for provider in self._providers:
+        for entry in self._entries:
+            provider = self._provider(entry)
             try:
                 outcome: object = (
                     provider.attempt() if isinstance(provider, Provider) else provider.load()
@@ -280,7 +325,8 @@ class CredentialChain(Provider):
 
     async def aattempt(self) -> Outcome:
         tried: list[str] = []
-        for provider in self._providers:
+        for entry in self._entries:
+            provider = self._provider(entry)
             try:
                 if isinstance(provider, Provider):
                     outcome: object = await provider.aattempt()
@@ -313,7 +359,7 @@ class CredentialChain(Provider):
         return outcome
 
     def __repr__(self) -> str:
-        return f"CredentialChain({[provider.name for provider in self._providers]!r})"
+        return f"CredentialChain({[entry.name for entry in self._entries]!r})"
 
 
 class _DefaultChain(CredentialChain):
@@ -322,7 +368,9 @@ class _DefaultChain(CredentialChain):
     refuses a session whose profile is missing, and so do we."""
 
     def __init__(
-        self, providers: Iterable[CredentialProvider], env: Mapping[str, str] | None
+        self,
+        providers: Iterable[CredentialProvider | DeferredProvider],
+        env: Mapping[str, str] | None,
     ) -> None:
         super().__init__(providers)
         self._env = env
@@ -355,20 +403,37 @@ def profile_providers(
     Used for a ``source_profile`` too, where ``web_identity_environment=False``
     keeps ``AWS_WEB_IDENTITY_TOKEN_FILE`` from standing in for the profile's keys.
     """
-    from .process import ProcessCredentialProvider
-    from .sso import SsoCredentialProvider
-    from .web_identity import WebIdentityCredentialProvider
+    entries = _profile_entries(
+        profile,
+        env,
+        transport=transport,
+        async_transport=async_transport,
+        web_identity_environment=web_identity_environment,
+    )
+    return [CredentialChain._provider(entry) for entry in entries]
 
-    t, at = transport, async_transport
+
+def _profile_entries(
+    profile: str | None,
+    env: Mapping[str, str] | None,
+    *,
+    transport: Transport | None,
+    async_transport: AsyncTransport | None,
+    web_identity_environment: bool = True,
+) -> list[CredentialProvider | DeferredProvider]:
+    http = {"transport": transport, "async_transport": async_transport}
     return [
-        WebIdentityCredentialProvider(
-            profile, env, use_environment=web_identity_environment, transport=t, async_transport=at
+        DeferredProvider(
+            "web-identity", ".web_identity", "WebIdentityCredentialProvider", profile, env,
+            use_environment=web_identity_environment, **http,
         ),
-        SsoCredentialProvider(profile, env, transport=t, async_transport=at),
+        DeferredProvider("sso", ".sso", "SsoCredentialProvider", profile, env, **http),
         SharedCredentialsFileProvider(profile, env),
-        ProcessCredentialProvider(profile, env),
+        DeferredProvider(
+            "credential-process", ".process", "ProcessCredentialProvider", profile, env
+        ),
         ConfigFileCredentialProvider(profile, env),
-    ]
+    ]  # fmt: skip
 
 
 def default_chain(
@@ -389,27 +454,32 @@ def default_chain(
     lingering in the environment must not override it. ``AWS_PROFILE`` does
     not count as explicit, so environment keys still win over it.
     ``transport``/``async_transport`` carry the HTTP of the STS, SSO,
-    container and IMDS providers (tests inject them).
+    container and IMDS providers (tests inject them). Each provider that
+    needs more than the environment and the shared files is built, and its
+    module imported, only when the chain reaches it.
     """
-    from .assume_role import AssumeRoleCredentialProvider
-    from .container import ContainerCredentialProvider
-    from .imds import ImdsCredentialProvider
-
-    t, at = transport, async_transport
-    providers: list[CredentialProvider] = []
+    if mfa_token_provider is not None and not callable(mfa_token_provider):
+        raise TypeError("mfa_token_provider must be a callable taking the MFA serial")
+    http = {"transport": transport, "async_transport": async_transport}
+    entries: list[CredentialProvider | DeferredProvider] = []
     if not profile:
-        providers.append(EnvironmentCredentialProvider(env))
-    providers.append(
-        AssumeRoleCredentialProvider(
-            profile, env, mfa_token_provider=mfa_token_provider, transport=t, async_transport=at
+        entries.append(EnvironmentCredentialProvider(env))
+    entries.append(
+        DeferredProvider(
+            "assume-role", ".assume_role", "AssumeRoleCredentialProvider", profile, env,
+            mfa_token_provider=mfa_token_provider, **http,
         )
+    )  # fmt: skip
+    entries += _profile_entries(profile, env, transport=transport, async_transport=async_transport)
+    entries.append(
+        DeferredProvider("container", ".container", "ContainerCredentialProvider", env, **http)
     )
-    providers += profile_providers(profile, env, transport=t, async_transport=at)
-    providers.append(ContainerCredentialProvider(env, transport=t, async_transport=at))
-    providers.append(ImdsCredentialProvider(env, profile=profile, transport=t, async_transport=at))
+    entries.append(
+        DeferredProvider("imds", ".imds", "ImdsCredentialProvider", env, profile=profile, **http)
+    )
     if profile:
-        return CredentialChain(providers)  # the named profile is checked by its providers
-    return _DefaultChain(providers, env)
+        return CredentialChain(entries)  # the named profile is checked by its providers
+    return _DefaultChain(entries, env)
 
 
 def _region_from_files(

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -164,6 +163,8 @@ def _read_token(plan: _Plan) -> _Token:
 
 def _write_token(plan: _Plan, token: _Token) -> None:
     """Write the refreshed token back, atomically and readable only by us."""
+    import tempfile  # here: only a refreshed token is written back
+
     directory = plan.cache_file.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)

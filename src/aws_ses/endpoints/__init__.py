@@ -12,8 +12,9 @@ run time.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from aws_ses.errors import SesValidationError
 
@@ -25,8 +26,7 @@ SUPPORTED_AUTH_SCHEMES = ("sigv4", "sigv4a")
 DEFAULT_SIGNING_NAME = "ses"
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedEndpoint:
+class ResolvedEndpoint(msgspec.Struct, frozen=True):
     """Where to send requests and how to sign them.
 
     ``headers`` are extra headers the endpoint requires; ``properties`` are
@@ -36,9 +36,13 @@ class ResolvedEndpoint:
     """
 
     url: str
-    headers: dict[str, list[str]] = field(default_factory=dict, hash=False)
-    properties: dict[str, Any] = field(default_factory=dict, hash=False)
+    headers: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    properties: dict[str, Any] = msgspec.field(default_factory=dict)
     region: str | None = None
+
+    def __hash__(self) -> int:
+        # The dicts take part in equality but not in the hash (they are unhashable).
+        return hash((self.url, self.region))
 
     @property
     def _scheme(self) -> dict[str, Any]:

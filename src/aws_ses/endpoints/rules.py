@@ -20,8 +20,9 @@ import ipaddress
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from aws_ses.errors import SesValidationError
 
@@ -48,13 +49,12 @@ class RuleSetError(Exception):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class RuleEndpoint:
+class RuleEndpoint(msgspec.Struct, frozen=True):
     """What an ``endpoint`` rule evaluates to."""
 
     url: str
-    headers: dict[str, list[str]] = field(default_factory=dict)
-    properties: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    properties: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 # ------------------------------------------------------------ library functions
@@ -150,10 +150,11 @@ class Partitions:
     """The AWS partition table (``partitions.json``), for ``aws.partition``."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        self._partitions: list[tuple[Mapping[str, Any], re.Pattern[str]]] = [
-            (p, re.compile(p["regionRegex"])) for p in data["partitions"]
-        ]
-        by_id = {p["id"]: p for p, _ in self._partitions}
+        # The region regexes are compiled when a lookup first needs one (by
+        # re's own cache): compiling all eight took milliseconds of every
+        # client's cold start, and a listed region or a custom endpoint needs none.
+        self._partitions: list[Mapping[str, Any]] = list(data["partitions"])
+        by_id = {p["id"]: p for p in self._partitions}
         if "aws" not in by_id:
             raise RuleSetError("partition table has no 'aws' partition")
         self._default = by_id["aws"]
@@ -165,13 +166,13 @@ class Partitions:
         outputs), then the first partition whose regex matches, and last the
         ``aws`` partition, so new regions resolve before the table knows them.
         """
-        for partition, _ in self._partitions:
+        for partition in self._partitions:
             override = partition["regions"].get(region)
             if override is not None:
                 outputs = partition["outputs"]
                 return {**outputs, **{k: v for k, v in override.items() if k in outputs}}
-        for partition, regex in self._partitions:
-            if regex.fullmatch(region):
+        for partition in self._partitions:
+            if re.fullmatch(partition["regionRegex"], region):
                 return dict(partition["outputs"])
         return dict(self._default["outputs"])
 

@@ -12,10 +12,10 @@ subjects or bodies (see :mod:`aws_ses.observability.redact`).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from aws_ses.errors import SesValidationError
 
@@ -32,8 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class RequestView:
+class RequestView(msgspec.Struct, frozen=True):
     """One attempt of a call, as a hook sees it."""
 
     operation: str  # the SES name: "SendEmail"
@@ -47,14 +46,13 @@ class RequestView:
     body_size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseView:
+class ResponseView(msgspec.Struct, frozen=True):
     """The response to one attempt."""
 
     operation: str
     region: str
     status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = msgspec.field(default_factory=dict)
     request_id: str | None = None
     attempt: int = 1
     elapsed: float = 0.0  # seconds since the call started
@@ -76,6 +74,8 @@ def has_hooks(config: SesConfig, event: str) -> bool:
 
 
 def _run(config: SesConfig, event: str, view: Any) -> None:
+    import inspect  # here: only a client with hooks gets this far, and inspect is slow to import
+
     for hook in _hooks(config, event):
         if inspect.iscoroutinefunction(hook):
             raise SesValidationError(
@@ -94,6 +94,8 @@ def _run(config: SesConfig, event: str, view: Any) -> None:
 
 
 async def _arun(config: SesConfig, event: str, view: Any) -> None:
+    import inspect
+
     for hook in _hooks(config, event):
         result = hook(view)
         if inspect.isawaitable(result):

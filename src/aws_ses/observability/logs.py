@@ -11,12 +11,15 @@ parsing the message. Loggers, all under ``aws_ses``:
 - ``aws_ses.ratelimit``: rate limiter fallbacks and recoveries at WARNING.
 
 The callers pass only redacted values (see :mod:`aws_ses.observability.redact`).
+The loggers are :class:`aws_ses._lazy.LazyLogger` stand-ins: ``logging`` is
+imported only once it is loaded anyway or a record at WARNING or above is due.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
+
+from aws_ses._lazy import DEBUG, lazy_logger
 
 __all__ = [
     "breaker_log",
@@ -30,10 +33,10 @@ __all__ = [
     "retry_log",
 ]
 
-call_log = logging.getLogger("aws_ses.call")
-retry_log = logging.getLogger("aws_ses.retry")
-breaker_log = logging.getLogger("aws_ses.breaker")
-ratelimit_log = logging.getLogger("aws_ses.ratelimit")
+call_log = lazy_logger("aws_ses.call")
+retry_log = lazy_logger("aws_ses.retry")
+breaker_log = lazy_logger("aws_ses.breaker")
+ratelimit_log = lazy_logger("aws_ses.ratelimit")
 
 
 def log_call(fields: dict[str, Any]) -> None:
@@ -42,7 +45,7 @@ def log_call(fields: dict[str, Any]) -> None:
     ``fields``: operation, region, status, duration_ms, attempts, request_id,
     message_id, destination_count, error_code (None where unknown).
     """
-    if not call_log.isEnabledFor(logging.DEBUG):
+    if not call_log.isEnabledFor(DEBUG):
         return
     outcome = fields.get("error_code") or "ok"
     call_log.debug(

@@ -12,13 +12,13 @@ the shared :class:`QuietObserver` instead, which costs nothing per call.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from aws_ses._lazy import DEBUG
 from aws_ses.observability import logs, otel
 from aws_ses.observability.hooks import RequestView, ResponseView, has_hooks
 from aws_ses.observability.redact import destinations, redact_headers, redact_params, redact_url
@@ -47,7 +47,7 @@ def _ses_name(operation: str) -> tuple[str, str]:
 def _watched(config: SesConfig) -> bool:
     """Whether anyone would see a call: DEBUG call logs, hooks, or a tracer provider."""
     return (
-        logs.call_log.isEnabledFor(logging.DEBUG)
+        logs.call_log.isEnabledFor(DEBUG)
         or (bool(config.hooks) and (has_hooks(config, "request") or has_hooks(config, "response")))
         or otel.tracing_active()
     )

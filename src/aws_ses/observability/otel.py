@@ -4,10 +4,18 @@ Without it every function here is a no-op and nothing is imported: the
 first call looks for the package once and remembers the answer. With it,
 spans go to whatever tracer provider the application configured (none
 configured: the API's non-recording spans, which cost little).
+
+OpenTelemetry is not even imported until the application has imported
+``opentelemetry.trace`` itself (or names a provider in
+``OTEL_PYTHON_TRACER_PROVIDER``): a tracer provider is set through that module,
+so before it is loaded nobody can have set one, and importing the API just to
+learn that would cost every cold start several milliseconds.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,9 +31,15 @@ _trace: Any = None  # the opentelemetry.trace module, once found
 _missing = False
 
 
+def _could_be_configured() -> bool:
+    return "opentelemetry.trace" in sys.modules or "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+
+
 def _get_tracer() -> Any:
     global _tracer, _trace, _missing
     if _tracer is None and not _missing:
+        if not _could_be_configured():
+            return None  # asked again on the next call: the application may import it later
         try:
             from opentelemetry import trace
         except ImportError:

@@ -21,8 +21,6 @@ it was.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import re
 import threading
 import time
@@ -32,6 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aws_ses._http import HttpRequest
+from aws_ses.signing.digests import hmac_sha256, sha256_digest, sha256_hex
 
 if TYPE_CHECKING:
     # Typing only: the signer needs just the two attributes, and importing the
@@ -63,7 +62,7 @@ __all__ = [
 ]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
-EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+EMPTY_SHA256 = sha256_hex(b"")
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 # Headers that proxies and HTTP stacks add, drop or rewrite in flight (hop-by-hop
@@ -260,7 +259,7 @@ def headers_to_sign(headers: Mapping[str, str], host: str) -> list[tuple[str, st
 
 def payload_hash(body: bytes) -> str:
     """Hex SHA-256 of the request body."""
-    return hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256
+    return sha256_hex(body) if body else EMPTY_SHA256
 
 
 def canonical_request_parts(
@@ -305,12 +304,12 @@ def credential_scope(date: str, region: str, service: str) -> str:
 
 def string_to_sign(timestamp: str, scope: str, canonical: str, algorithm: str = ALGORITHM) -> str:
     """The string to sign for an ``X-Amz-Date`` timestamp and credential scope."""
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    digest = sha256_hex(canonical.encode("utf-8"))
     return f"{algorithm}\n{timestamp}\n{scope}\n{digest}"
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
-    return hmac.digest(key, msg.encode("utf-8"), "sha256")
+    return hmac_sha256(key, msg.encode("utf-8"))
 
 
 def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
@@ -323,7 +322,7 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 
 def signature(key: bytes, text: str) -> str:
     """Hex HMAC-SHA256 of the string to sign under a signing key."""
-    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
+    return hmac_sha256(key, text.encode("utf-8")).hex()
 
 
 _clock: tuple[int, str] = (0, "")  # (whole second, its X-Amz-Date): one format per second
@@ -439,7 +438,7 @@ class SigV4Signer:
 
     def _cached_key(self, credentials: Credentials, date: str, region: str) -> bytes:
         secret = credentials.secret_access_key
-        fingerprint = hashlib.sha256(secret.encode("utf-8")).digest()
+        fingerprint = sha256_digest(secret.encode("utf-8"))
         cache_key = (date, region, self.service, credentials.access_key_id, fingerprint)
         with self._lock:
             key = self._keys.get(cache_key)
