@@ -56,6 +56,11 @@ NEVER_ON_A_PLAIN_SEND = [
     "aws_ses.signing.sigv4a",
     "aws_ses.signing.verify",
     "aws_ses.local",
+    "dataclasses",
+    "calendar",
+    "locale",
+    "base64",
+    "encodings.idna",
 ]
 
 PROGRAM = """

@@ -8,7 +8,7 @@ each call (:func:`aws_ses._pipeline.call_plan`). The clients only drive it.
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -26,6 +26,9 @@ from aws_ses.errors import SesError, SesValidationError
 from aws_ses.resilience.breaker import CircuitBreaker, breaker_for
 from aws_ses.resilience.retry import RetryPolicy
 from aws_ses.signing import SigV4Signer
+
+# platform.python_version() would import platform (a few ms) for this alone.
+_PYTHON_VERSION = "{}.{}.{}".format(*sys.version_info[:3])
 
 if TYPE_CHECKING:
     from aws_ses.resilience.ratelimit import RateLimiter
@@ -146,7 +149,7 @@ class ClientCore:
             self._provider = creds
         self._credentials = CredentialCache(self._provider)
         self.timeout = Timeout(connect=config.connect_timeout, read=config.timeout)
-        agent = f"aws-ses/{__version__} python/{platform.python_version()}"
+        agent = f"aws-ses/{__version__} python/{_PYTHON_VERSION}"
         self.user_agent = f"{agent} {config.user_agent_extra}" if config.user_agent_extra else agent
         self.runtime: Runtime = config.runtime or DEFAULT_RUNTIME
         self.shared = shared or SharedState()

@@ -16,8 +16,7 @@ strings, numbers, base64 text for blobs and epoch seconds for timestamps.
 
 from __future__ import annotations
 
-import base64
-import calendar
+import binascii
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -108,8 +107,14 @@ def as_utc(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def epoch_seconds(value: datetime) -> int | float:
-    seconds = calendar.timegm(value.utctimetuple())
+    # Whole seconds as calendar.timegm(value.utctimetuple()) counts them,
+    # without importing calendar (and locale) for one subtraction.
+    delta = (value if value.tzinfo else value.replace(tzinfo=UTC)) - _EPOCH
+    seconds = delta.days * 86_400 + delta.seconds
     if value.microsecond:
         return (seconds * 10**6 + value.microsecond) / 10**6
     return seconds
@@ -256,7 +261,7 @@ def _blob(value: Any) -> str:
         value = value.encode()
     if not isinstance(value, bytes | bytearray | memoryview):
         raise Invalid("", f"expected bytes, got {type_name(value)}")
-    return base64.b64encode(value).decode("ascii")
+    return binascii.b2a_base64(value, newline=False).decode("ascii")
 
 
 def _list(sh: Shape) -> Encoder:

@@ -22,7 +22,7 @@ names need it; :mod:`aws_ses.mime` uses it for subjects and file names too.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import math
 import re
 from functools import cache, lru_cache
@@ -301,7 +301,7 @@ def encoded_words(text: str) -> list[str]:
 
     def encode(chunk: bytes) -> str:
         if use_b:
-            return "=?utf-8?b?" + base64.b64encode(chunk).decode("ascii") + "?="
+            return "=?utf-8?b?" + binascii.b2a_base64(chunk, newline=False).decode("ascii") + "?="
         body = "".join(
             "_" if b == 0x20 else chr(b) if b in _Q_LITERAL else f"={b:02X}" for b in chunk
         )

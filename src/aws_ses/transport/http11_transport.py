@@ -169,7 +169,10 @@ class Http11Transport(Http11Base[_Connection]):
             proxy_target = None
             host, port = target.host, target.port
         try:
-            sock = socket.create_connection((host, port), timeout=timeout.connect)
+            # An ASCII name as bytes: a str would be run through the IDNA
+            # codec (and its stringprep tables) on every connect.
+            name = host.encode("ascii") if host.isascii() else host
+            sock = socket.create_connection((name, port), timeout=timeout.connect)  # type: ignore[arg-type]
         except socket.gaierror as exc:
             name = "the proxy" if proxy is not None else target.host
             raise SesTransportError(f"could not resolve {name}: {exc}", sent=False) from exc
