@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import http.client
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from aws_ses import SesClient
 from aws_ses.auth.credentials import Credentials
 from aws_ses.local import LocalServer
 from aws_ses.signing import SigV4Signer
 from aws_ses.transport.base import HttpRequest
+
+T = TypeVar("T")
 
 __all__ = ["Reply", "raw", "signed"]
 
@@ -71,3 +75,9 @@ def signed(
 def admin_json(server: LocalServer, method: str, path: str, body: Any = None) -> Reply:
     data = b"" if body is None else json.dumps(body).encode()
     return raw(server, method, path, data, {"Content-Type": "application/json"})
+
+
+def call(server: LocalServer, action: Callable[[SesClient], T]) -> T:
+    """``action`` with a client of ``server`` that is closed afterwards."""
+    with server.client() as client:
+        return action(client)

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
-from aws_ses import smtp_credentials
+from aws_ses import SesClient, smtp_credentials
 from aws_ses.local import LocalServer
 
 from .conftest import admin
+from .helpers import call
 
 KEY, SECRET = "AKIASMTPTEST", "smtp/secret+key"
 
@@ -35,8 +36,8 @@ def smtp_server() -> Iterator[LocalServer]:
 @pytest.fixture
 def clean(smtp_server: LocalServer) -> LocalServer:
     smtp_server.reset()
-    client = smtp_server.client()
-    client.identities.create(email_identity="example.com")
+    with smtp_server.client() as client:
+        client.identities.create(email_identity="example.com")
     return smtp_server
 
 
@@ -147,8 +148,13 @@ def test_wrong_password_and_no_login_are_refused(clean: LocalServer) -> None:
     assert clean.messages() == []
 
 
-def test_sending_rules_apply_over_smtp(clean: LocalServer) -> None:
-    ses = clean.client()
+@pytest.fixture
+def ses(clean: LocalServer) -> Iterator[SesClient]:
+    with clean.client() as client:
+        yield client
+
+
+def test_sending_rules_apply_over_smtp(clean: LocalServer, ses: SesClient) -> None:
     ses.configuration_sets.create(configuration_set_name="tracked")
     ses.suppression.put(email_address="gone@example.org", reason="BOUNCE")
     with _login(clean) as client:
@@ -178,16 +184,16 @@ def test_sending_rules_apply_over_smtp(clean: LocalServer) -> None:
 
 
 def test_quota_applies_over_smtp(clean: LocalServer) -> None:
-    clean.client().account.put_sending_attributes(sending_enabled=False)
+    call(clean, lambda c: c.account.put_sending_attributes(sending_enabled=False))
     with _login(clean) as client, pytest.raises(smtplib.SMTPDataError) as info:
         client.send_message(_message())
     assert info.value.smtp_code == 554
-    clean.client().account.put_sending_attributes(sending_enabled=True)
+    call(clean, lambda c: c.account.put_sending_attributes(sending_enabled=True))
     with (
         LocalServer(credentials={KEY: SECRET}, smtp_port=0, max_send_rate=1.0) as slow,
         smtplib.SMTP(slow.host, slow.smtp_port or 0, timeout=10) as client,
     ):
-        slow.client().identities.create(email_identity="example.com")
+        call(slow, lambda c: c.identities.create(email_identity="example.com"))
         client.login(*smtp_credentials(KEY, SECRET, "us-east-1"))  # no TLS: AUTH in the clear
         client.send_message(_message())
         with pytest.raises(smtplib.SMTPDataError) as throttled:
@@ -198,7 +204,7 @@ def test_quota_applies_over_smtp(clean: LocalServer) -> None:
 
 def test_sandbox_applies_over_smtp() -> None:
     with LocalServer(credentials={KEY: SECRET}, smtp_port=0, sandbox=True) as sandboxed:
-        sandboxed.client().identities.create(email_identity="example.com")
+        call(sandboxed, lambda c: c.identities.create(email_identity="example.com"))
         with smtplib.SMTP(sandboxed.host, sandboxed.smtp_port or 0, timeout=10) as client:
             client.login(*smtp_credentials(KEY, SECRET, "us-east-1"))
             with pytest.raises(smtplib.SMTPDataError) as info:
@@ -225,7 +231,7 @@ def test_djangos_smtp_backend_delivers() -> None:
     from django.core.mail import EmailMultiAlternatives
 
     with LocalServer(credentials={KEY: SECRET}, smtp_port=0) as server:
-        server.client().identities.create(email_identity="example.com")
+        call(server, lambda c: c.identities.create(email_identity="example.com"))
         backend = _django_backend(server, use_tls=False, timeout=10)
         message = EmailMultiAlternatives(
             "from django",
