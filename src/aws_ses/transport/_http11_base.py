@@ -11,6 +11,7 @@ socket and the text of every error are written once, here.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -27,6 +28,7 @@ __all__ = [
     "Http11Base",
     "PoolKey",
     "Route",
+    "connect_error",
     "describe",
     "idle_socket_usable",
     "translate",
@@ -154,6 +156,23 @@ def describe(exc: BaseException) -> str:
         message = getattr(exc, "verify_message", None) or exc.strerror
         return str(message) if message else (str(exc) or type(exc).__name__)
     return str(exc) or type(exc).__name__
+
+
+def connect_error(
+    exc: OSError, target: Target, proxy: Proxy | None, timeout: Timeout
+) -> SesTransportError:
+    """The error of a connection (to ``target``, or its proxy) that could not be opened."""
+    where = target.origin
+    via = "the proxy for " if proxy is not None else ""
+    if isinstance(exc, socket.gaierror):
+        name = "the proxy" if proxy is not None else target.host
+        return SesTransportError(f"could not resolve {name}: {exc}", sent=False)
+    if isinstance(exc, TimeoutError):
+        return SesTimeoutError(
+            f"timed out connecting to {via}{where} (connect timeout {timeout.connect} s)",
+            sent=False,
+        )
+    return SesTransportError(f"could not connect to {via}{where}: {describe(exc)}", sent=False)
 
 
 def translate(exc: Exception, target: Target, timeout: Timeout, *, sent: bool) -> SesTransportError:

@@ -25,9 +25,16 @@ from types import TracebackType
 
 from aws_ses._http import HttpRequest, HttpResponse, Timeout
 
-from ..errors import SesTimeoutError, SesTransportError
+from ..errors import SesTransportError
 from ._http11 import Incomplete, ProtocolError, ResponseParser
-from ._http11_base import Http11Base, describe, idle_socket_usable, translate, tunnel_head
+from ._http11_base import (
+    Http11Base,
+    connect_error,
+    describe,
+    idle_socket_usable,
+    translate,
+    tunnel_head,
+)
 from ._proxy import Proxy, Target, split_url
 
 __all__ = ["AsyncHttp11Transport"]
@@ -250,29 +257,18 @@ class AsyncHttp11Transport(Http11Base[_Connection]):
         self, loop: asyncio.AbstractEventLoop, target: Target, proxy: Proxy | None, timeout: Timeout
     ) -> _Connection:
         where = target.origin
-        via = "the proxy for " if proxy is not None else ""
         tls = target.scheme == "https"
         try:
             async with asyncio.timeout(timeout.connect):
                 return await self._open(loop, target, proxy)
         except SesTransportError:
             raise
-        except TimeoutError as exc:
-            raise SesTimeoutError(
-                f"timed out connecting to {via}{where} (connect timeout {timeout.connect} s)",
-                sent=False,
-            ) from exc
-        except socket.gaierror as exc:
-            name = "the proxy" if proxy is not None else target.host
-            raise SesTransportError(f"could not resolve {name}: {exc}", sent=False) from exc
         except OSError as exc:
             if tls and _is_certificate_error(exc):
                 raise SesTransportError(
                     f"TLS certificate of {where} rejected: {describe(exc)}", sent=False
                 ) from exc
-            raise SesTransportError(
-                f"could not connect to {via}{where}: {describe(exc)}", sent=False
-            ) from exc
+            raise connect_error(exc, target, proxy, timeout) from exc
         except (ProtocolError, ConnectionError) as exc:
             raise SesTransportError(f"proxy failed for {where}: {exc}", sent=False) from exc
 

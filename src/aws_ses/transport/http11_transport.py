@@ -30,6 +30,7 @@ from ._http11 import ProtocolError, ResponseParser
 from ._http11_base import (
     Http11Base,
     PoolKey,
+    connect_error,
     describe,
     idle_socket_usable,
     translate,
@@ -168,25 +169,13 @@ class Http11Transport(Http11Base[_Connection]):
         else:
             proxy_target = None
             host, port = target.host, target.port
+        # An ASCII name as bytes: a str would be run through the IDNA codec
+        # (and its stringprep tables) on every connect.
+        address = host.encode("ascii") if host.isascii() else host
         try:
-            # An ASCII name as bytes: a str would be run through the IDNA
-            # codec (and its stringprep tables) on every connect.
-            name = host.encode("ascii") if host.isascii() else host
-            sock = socket.create_connection((name, port), timeout=timeout.connect)  # type: ignore[arg-type]
-        except socket.gaierror as exc:
-            name = "the proxy" if proxy is not None else target.host
-            raise SesTransportError(f"could not resolve {name}: {exc}", sent=False) from exc
-        except TimeoutError as exc:
-            what = "the proxy for " if proxy is not None else ""
-            raise SesTimeoutError(
-                f"timed out connecting to {what}{where} (connect timeout {timeout.connect} s)",
-                sent=False,
-            ) from exc
+            sock = socket.create_connection((address, port), timeout=timeout.connect)  # type: ignore[arg-type]
         except OSError as exc:
-            what = "the proxy for " if proxy is not None else ""
-            raise SesTransportError(
-                f"could not connect to {what}{where}: {exc.strerror or exc}", sent=False
-            ) from exc
+            raise connect_error(exc, target, proxy, timeout) from exc
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if proxy_target is not None and proxy_target.scheme == "https":
