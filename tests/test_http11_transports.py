@@ -187,3 +187,30 @@ def test_a_short_body_in_one_piece_waits_for_the_rest() -> None:
     assert parser.feed(b"{}") and parser.body == b"{}{}"
     with pytest.raises(ProtocolError):
         ResponseParser().feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n{}")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_both_transports_name_a_refused_connect_alike() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    request = HttpRequest("POST", url + "/v2/email/outbound-emails", {}, b"{}")
+    timeout = Timeout(connect=2, read=2)
+    with Http11Transport() as sync, pytest.raises(SesTransportError) as sync_error:
+        sync.send(request, timeout=timeout)
+
+    async def go() -> SesTransportError:
+        async with AsyncHttp11Transport() as transport:
+            with pytest.raises(SesTransportError) as info:
+                await transport.send(request, timeout=timeout)
+            return info.value
+
+    async_error = asyncio.run(go())
+    for error in (sync_error.value, async_error):
+        assert str(error).startswith(f"SesTransportError: could not connect to {url}: ")
+        assert error.sent is False and not isinstance(error, SesTimeoutError)
